@@ -1,0 +1,37 @@
+"""One typed settings object, read from environment variables (prefix ``SCORING_``) or ``.env``."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "scoring_core"
+
+
+class Settings(BaseSettings):
+    """Paths and switches shared by the CLI, the API and the dashboard.
+
+    Every field can be set with an environment variable ``SCORING_<FIELD>`` (e.g.
+    ``SCORING_CACHE_DIR=/tmp/cache``) or in a ``.env`` file in the working directory.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SCORING_", env_file=".env", extra="ignore")
+
+    data_dir: Path | None = Field(None, description="Directory of Kaggle-layout tables.")
+    cache_dir: Path = Field(default_factory=_default_cache_dir, description="Parquet cache of loaded tables.")
+    use_cache: bool = Field(True, description="Cache normalized tables as parquet for fast reloads.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
