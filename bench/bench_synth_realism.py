@@ -76,8 +76,10 @@ def main(argv=None) -> int:
         missing = res[res.metric == "missing"].column.tolist()
         ks = res[res.metric == "KS"].value
         tvd = res[res.metric == "TVD"].value
-        print(f"\n{t}: {len(res)} columns, median KS {ks.median():.3f} over {len(ks)} numeric, "
-              f"median TVD {tvd.median():.3f} over {len(tvd)} categorical, missing columns: {missing or 'none'}")
+        print(
+            f"\n{t}: {len(res)} columns, median KS {ks.median():.3f} over {len(ks)} numeric, "
+            f"median TVD {tvd.median():.3f} over {len(tvd)} categorical, missing columns: {missing or 'none'}"
+        )
         worst = res.dropna().sort_values("value", ascending=False).head(a.show)
         for _, row in worst.iterrows():
             print(f"   {row.column:32s} {row.metric} {row.value:.3f}")

@@ -74,7 +74,9 @@ def _cmd_synth(args) -> int:
     start = time.perf_counter()
     summary = generate(args.clients, args.out, seed=args.seed, fmt=args.format, progress=not args.quiet)
     rows = ", ".join(f"{t} {n:,}" for t, n in summary.rows.items())
-    print(f"wrote {args.out} in {time.perf_counter() - start:.1f}s: {rows}; default rate {summary.default_rate:.2%}")
+    print(
+        f"wrote {args.out} in {time.perf_counter() - start:.1f}s: {rows}; default rate {summary.default_rate:.2%}"
+    )
     return 0
 
 

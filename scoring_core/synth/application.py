@@ -21,15 +21,35 @@ __all__ = ["ApplicationModel"]
 
 _SCHEMA = SCHEMAS["application_test"]
 _BUILDING_BASES = (
-    "APARTMENTS", "BASEMENTAREA", "YEARS_BEGINEXPLUATATION", "YEARS_BUILD", "COMMONAREA", "ELEVATORS",
-    "ENTRANCES", "FLOORSMAX", "FLOORSMIN", "LANDAREA", "LIVINGAPARTMENTS", "LIVINGAREA",
-    "NONLIVINGAPARTMENTS", "NONLIVINGAREA",
+    "APARTMENTS",
+    "BASEMENTAREA",
+    "YEARS_BEGINEXPLUATATION",
+    "YEARS_BUILD",
+    "COMMONAREA",
+    "ELEVATORS",
+    "ENTRANCES",
+    "FLOORSMAX",
+    "FLOORSMIN",
+    "LANDAREA",
+    "LIVINGAPARTMENTS",
+    "LIVINGAREA",
+    "NONLIVINGAPARTMENTS",
+    "NONLIVINGAREA",
 )
-_BUILDING_EXTRA = ("TOTALAREA_MODE", "FONDKAPREMONT_MODE", "HOUSETYPE_MODE", "WALLSMATERIAL_MODE",
-                   "EMERGENCYSTATE_MODE")
+_BUILDING_EXTRA = (
+    "TOTALAREA_MODE",
+    "FONDKAPREMONT_MODE",
+    "HOUSETYPE_MODE",
+    "WALLSMATERIAL_MODE",
+    "EMERGENCYSTATE_MODE",
+)
 _BUILDING = tuple(f"{b}_{s}" for b in _BUILDING_BASES for s in ("AVG", "MODE", "MEDI")) + _BUILDING_EXTRA
-_SOCIAL = ("OBS_30_CNT_SOCIAL_CIRCLE", "DEF_30_CNT_SOCIAL_CIRCLE", "OBS_60_CNT_SOCIAL_CIRCLE",
-           "DEF_60_CNT_SOCIAL_CIRCLE")
+_SOCIAL = (
+    "OBS_30_CNT_SOCIAL_CIRCLE",
+    "DEF_30_CNT_SOCIAL_CIRCLE",
+    "OBS_60_CNT_SOCIAL_CIRCLE",
+    "DEF_60_CNT_SOCIAL_CIRCLE",
+)
 _REQ = tuple(f"AMT_REQ_CREDIT_BUREAU_{p}" for p in ("HOUR", "DAY", "WEEK", "MON", "QRT", "YEAR"))
 _NO_JOB_INCOME = ("Pensioner", "Unemployed")
 _YEAR = 365.25
@@ -115,7 +135,9 @@ class ApplicationModel:
             "req": (_REQ, rng.random(n)),
         }
         block_of = {c: name for name, (cols, _) in blocks.items() for c in cols}
-        block_rate = {name: min(self.marginals[c].missing for c in cols) for name, (cols, _) in blocks.items()}
+        block_rate = {
+            name: min(self.marginals[c].missing for c in cols) for name, (cols, _) in blocks.items()
+        }
         for col, m in self.marginals.items():
             if col in _DERIVED or col == "TARGET":
                 continue
@@ -150,13 +172,21 @@ class ApplicationModel:
         emp = self.days_employed.sample(g, rng, missing=False)
         emp = np.maximum(emp, -(age_days - 18 * _YEAR)).round()
         out["DAYS_EMPLOYED"] = np.where(no_job, float(DAYS_SENTINEL), np.minimum(emp, 0.0))
-        out["ORGANIZATION_TYPE"] = np.where(no_job, "XNA", self.org.sample(
-            latent(rng, n, [(float(np.clip(self.risk_scale * self.org.risk_corr, -0.85, 0.85)), risk)]),
-            rng, missing=False,
-        ))
+        out["ORGANIZATION_TYPE"] = np.where(
+            no_job,
+            "XNA",
+            self.org.sample(
+                latent(rng, n, [(float(np.clip(self.risk_scale * self.org.risk_corr, -0.85, 0.85)), risk)]),
+                rng,
+                missing=False,
+            ),
+        )
         occ = self.marginals["OCCUPATION_TYPE"].sample(
-            latent(rng, n, [(self._loading("OCCUPATION_TYPE"), risk)]), rng, missing=False)
-        rate_job = max(0.0, (self.marginals["OCCUPATION_TYPE"].missing - no_job.mean()) / max(1e-9, 1 - no_job.mean()))
+            latent(rng, n, [(self._loading("OCCUPATION_TYPE"), risk)]), rng, missing=False
+        )
+        rate_job = max(
+            0.0, (self.marginals["OCCUPATION_TYPE"].missing - no_job.mean()) / max(1e-9, 1 - no_job.mean())
+        )
         out["OCCUPATION_TYPE"] = _set_missing(occ.copy(), no_job | (rng.random(n) < rate_job))
         out["FLAG_EMP_PHONE"] = np.where(no_job, 0.0, 1.0)
         out["FLAG_WORK_PHONE"] = np.where(no_job, 0.0, out["FLAG_WORK_PHONE"])
@@ -189,8 +219,10 @@ class ApplicationModel:
         fam = out["CNT_CHILDREN"] + np.where(couple, 2.0, 1.0)
         fam[rng.random(len(fam)) < self.marginals["CNT_FAM_MEMBERS"].missing] = np.nan
         out["CNT_FAM_MEMBERS"] = fam
-        for a, b in (("OBS_30_CNT_SOCIAL_CIRCLE", "OBS_60_CNT_SOCIAL_CIRCLE"),
-                     ("DEF_30_CNT_SOCIAL_CIRCLE", "DEF_60_CNT_SOCIAL_CIRCLE")):
+        for a, b in (
+            ("OBS_30_CNT_SOCIAL_CIRCLE", "OBS_60_CNT_SOCIAL_CIRCLE"),
+            ("DEF_30_CNT_SOCIAL_CIRCLE", "DEF_60_CNT_SOCIAL_CIRCLE"),
+        ):
             both = ~np.isnan(out[a])
             out[b] = np.where(both, np.maximum(out[b], out[a]) if a.startswith("DEF") else out[b], np.nan)
             if a.startswith("OBS"):

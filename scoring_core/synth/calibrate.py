@@ -62,7 +62,9 @@ def numeric_stats(s: pd.Series, target: np.ndarray | None = None) -> dict:
     vals, counts = np.unique(ok, return_counts=True)
     share = counts / len(ok)
     atom_mask = share >= ATOM_MIN_SHARE
-    atoms = {repr(float(a)): round(float(p), 6) for a, p in zip(vals[atom_mask], share[atom_mask], strict=True)}
+    atoms = {
+        repr(float(a)): round(float(p), 6) for a, p in zip(vals[atom_mask], share[atom_mask], strict=True)
+    }
     rest = ok[~np.isin(ok, vals[atom_mask])]
     if len(rest) / len(ok) < 0.005 or len(rest) < 20:
         # all mass on atoms: renormalize
@@ -83,7 +85,11 @@ def categorical_stats(s: pd.Series, target: np.ndarray | None = None) -> dict:
     s = s.astype("object")
     miss = float(s.isna().mean())
     freq = s.value_counts(normalize=True)
-    out = {"kind": "cat", "missing": round(miss, 5), "levels": {str(k): round(float(p), 6) for k, p in freq.items()}}
+    out = {
+        "kind": "cat",
+        "missing": round(miss, 5),
+        "levels": {str(k): round(float(p), 6) for k, p in freq.items()},
+    }
     if target is not None:
         ok = s.notna().to_numpy()
         df = pd.DataFrame({"v": s[ok].astype(str).to_numpy(), "y": target[ok]})
@@ -125,13 +131,21 @@ def calibrate(data_dir: Path, installments_dir: Path | None = None) -> dict:
     stats: dict = {"source": "summary statistics of a Home Credit sample", "tables": {}, "structure": {}}
     stats["default_rate"] = round(float(y.mean()), 5)
     stats["tables"]["application"] = table_stats(app, "application_train", app["TARGET"].to_numpy(float))
-    clients = pd.Index(pd.concat([app["SK_ID_CURR"], test["SK_ID_CURR"]]) if test is not None else app["SK_ID_CURR"])
+    clients = pd.Index(
+        pd.concat([app["SK_ID_CURR"], test["SK_ID_CURR"]]) if test is not None else app["SK_ID_CURR"]
+    )
     st = stats["structure"]
     a = app
     st["credit_goods_ratio"] = numeric_stats((a.AMT_CREDIT / a.AMT_GOODS_PRICE).replace([np.inf], np.nan))
     st["annuity_credit_ratio"] = numeric_stats(a.AMT_ANNUITY / a.AMT_CREDIT)
-    for table in ("bureau", "previous_application", "POS_CASH_balance", "installments_payments",
-                  "credit_card_balance", "bureau_balance"):
+    for table in (
+        "bureau",
+        "previous_application",
+        "POS_CASH_balance",
+        "installments_payments",
+        "credit_card_balance",
+        "bureau_balance",
+    ):
         df = _read_raw(data_dir, table, installments_dir)
         if df is None:
             log.warning("%s absent: not calibrated", table)
@@ -157,8 +171,12 @@ def calibrate(data_dir: Path, installments_dir: Path | None = None) -> dict:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data-dir", type=Path, required=True)
-    p.add_argument("--installments-dir", type=Path, default=None,
-                   help="directory with an installments_payments sample when data-dir has none")
+    p.add_argument(
+        "--installments-dir",
+        type=Path,
+        default=None,
+        help="directory with an installments_payments sample when data-dir has none",
+    )
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args(argv)
     stats = calibrate(a.data_dir, a.installments_dir)

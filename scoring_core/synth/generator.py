@@ -72,7 +72,9 @@ class SynthConfig:
         """``b0`` such that the mean default probability is ``default_rate``."""
         x, w = np.polynomial.hermite_e.hermegauss(80)
         w = w / w.sum()
-        return brentq(lambda b0: float(np.sum(w * expit(b0 + self.risk_slope * x))) - self.default_rate, -20, 5)
+        return brentq(
+            lambda b0: float(np.sum(w * expit(b0 + self.risk_slope * x))) - self.default_rate, -20, 5
+        )
 
 
 @dataclass
@@ -188,7 +190,9 @@ class _Writer:
         self.schema = schema
         self.rows = 0
         if fmt == "csv":
-            self._w = pacsv.CSVWriter(str(path), schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+            self._w = pacsv.CSVWriter(
+                str(path), schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+            )
         else:
             self._w = pq.ParquetWriter(str(path), schema, compression="zstd")
 
@@ -235,9 +239,7 @@ def generate(
     summary = SynthSummary(out_dir)
     tmp_dir = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir))
     try:
-        writers = {
-            t: _Writer(tmp_dir / f"{t}.{fmt}", _arrow_schema(t, ints[t]), fmt) for t in _OUT_TABLES
-        }
+        writers = {t: _Writer(tmp_dir / f"{t}.{fmt}", _arrow_schema(t, ints[t]), fmt) for t in _OUT_TABLES}
         n_default = 0
         bar = progress_bar(total=gen.total, desc="Generating clients", unit="client", disable=not progress)
         for c in range(gen.n_chunks):
@@ -245,7 +247,9 @@ def generate(
             n_default += int(tables["application_train"]["TARGET"].sum())
             for t, cols in tables.items():
                 writers[t].write(_to_arrow(cols, writers[t].schema))
-            bar.update(len(tables["application_train"]["SK_ID_CURR"]) + len(tables["application_test"]["SK_ID_CURR"]))
+            bar.update(
+                len(tables["application_train"]["SK_ID_CURR"]) + len(tables["application_test"]["SK_ID_CURR"])
+            )
         bar.close()
         for t, w in writers.items():
             w.close()
@@ -263,7 +267,9 @@ def generate(
     return summary
 
 
-def generate_tables(n_clients: int, *, seed: int = 0, config: SynthConfig | None = None) -> dict[str, pd.DataFrame]:
+def generate_tables(
+    n_clients: int, *, seed: int = 0, config: SynthConfig | None = None
+) -> dict[str, pd.DataFrame]:
     """The same tables as :func:`generate`, in memory, as raw Kaggle-format data frames
     (strings with ``XNA``/``XAP``, ``365243`` sentinels): for tests and small demos.
     Pass them through :func:`scoring_core.data.normalize_table` to get loaded tables.

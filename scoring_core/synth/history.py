@@ -61,7 +61,9 @@ class _TableSampler:
 
     def sample(self, risk: np.ndarray, rng) -> dict[str, np.ndarray]:
         n = len(risk)
-        return {c: m.sample(latent(rng, n, [(self.loading(c), risk)]), rng) for c, m in self.marginals.items()}
+        return {
+            c: m.sample(latent(rng, n, [(self.loading(c), risk)]), rng) for c, m in self.marginals.items()
+        }
 
 
 class HistoryModel:
@@ -92,7 +94,9 @@ class HistoryModel:
         dc = cols["DAYS_CREDIT"]
         cols["DAYS_CREDIT_ENDDATE"] = np.where(
             np.isnan(cols["DAYS_CREDIT_ENDDATE"]) | (cols["DAYS_CREDIT_ENDDATE"] > dc),
-            cols["DAYS_CREDIT_ENDDATE"], dc + np.round(rng.uniform(30, 1500, m)))
+            cols["DAYS_CREDIT_ENDDATE"],
+            dc + np.round(rng.uniform(30, 1500, m)),
+        )
         fact = cols["DAYS_ENDDATE_FACT"]
         fact = np.where(np.isnan(fact) | (fact < dc), np.round(dc * rng.uniform(0, 1, m)), fact)
         cols["DAYS_ENDDATE_FACT"] = np.where(active, np.nan, np.minimum(fact, 0))
@@ -100,8 +104,9 @@ class HistoryModel:
         for c in ("CREDIT_DAY_OVERDUE", "AMT_CREDIT_SUM_OVERDUE"):
             cols[c] = np.where(active, cols[c], 0.0)
         debt = cols["AMT_CREDIT_SUM_DEBT"]
-        cols["AMT_CREDIT_SUM_DEBT"] = np.where(active, np.minimum(debt, cols["AMT_CREDIT_SUM"]),
-                                               np.where(np.isnan(debt), np.nan, 0.0))
+        cols["AMT_CREDIT_SUM_DEBT"] = np.where(
+            active, np.minimum(debt, cols["AMT_CREDIT_SUM"]), np.where(np.isnan(debt), np.nan, 0.0)
+        )
         ids = next_id + np.arange(m)
         bureau = {"SK_ID_CURR": client_ids[owner], "SK_ID_BUREAU": ids, **cols}
         bb = self._bureau_balance(ids, dc, cols["DAYS_ENDDATE_FACT"], h, rng)
@@ -140,7 +145,8 @@ class HistoryModel:
         refused = status == "Refused"
         no_offer = np.isin(status, ("Canceled", "Unused offer"))
         cols["CODE_REJECT_REASON"] = np.where(
-            refused, self.reject.sample(latent(rng, m, [(0.3, h)]), rng, missing=False), "XAP")
+            refused, self.reject.sample(latent(rng, m, [(0.3, h)]), rng, missing=False), "XAP"
+        )
         app = cols["AMT_APPLICATION"]
         ratio = self.prev_ratio.sample(rng.standard_normal(m), rng, missing=False)
         cols["AMT_CREDIT"] = np.round(app * np.clip(ratio, 0.5, 2.0), 2)
@@ -159,10 +165,15 @@ class HistoryModel:
         cols["DAYS_LAST_DUE_1ST_VERSION"] = np.where(approved, last_due_1, np.nan)
         ended = approved & (last_due_1 < 0)
         cols["DAYS_LAST_DUE"] = np.where(ended, last_due_1, np.where(approved, float(DAYS_SENTINEL), np.nan))
-        cols["DAYS_TERMINATION"] = np.where(ended, last_due_1 + 3, np.where(approved, float(DAYS_SENTINEL), np.nan))
-        cols["DAYS_FIRST_DRAWING"] = np.where(approved, np.where(
-            rng.random(m) < 0.96, float(DAYS_SENTINEL), dd + 2), np.nan)
-        cols["NFLAG_INSURED_ON_APPROVAL"] = np.where(approved, np.nan_to_num(cols["NFLAG_INSURED_ON_APPROVAL"]), np.nan)
+        cols["DAYS_TERMINATION"] = np.where(
+            ended, last_due_1 + 3, np.where(approved, float(DAYS_SENTINEL), np.nan)
+        )
+        cols["DAYS_FIRST_DRAWING"] = np.where(
+            approved, np.where(rng.random(m) < 0.96, float(DAYS_SENTINEL), dd + 2), np.nan
+        )
+        cols["NFLAG_INSURED_ON_APPROVAL"] = np.where(
+            approved, np.nan_to_num(cols["NFLAG_INSURED_ON_APPROVAL"]), np.nan
+        )
         ids = next_id + np.arange(m)
         prev = {"SK_ID_PREV": ids, "SK_ID_CURR": client_ids[owner], **cols}
         kind = cols["NAME_CONTRACT_TYPE"]
@@ -206,8 +217,11 @@ class HistoryModel:
         hp = hh[parent]
         due = first_due[parent] + np.round(k * _MONTH)
         late = rng.random(len(parent)) < expit(-2.6 + 1.2 * hp)
-        delay = np.where(late, rng.geometric(np.clip(0.15 - 0.04 * hp, 0.01, 0.6)),
-                         -np.round(rng.exponential(9.0, len(parent))))
+        delay = np.where(
+            late,
+            rng.geometric(np.clip(0.15 - 0.04 * hp, 0.01, 0.6)),
+            -np.round(rng.exponential(9.0, len(parent))),
+        )
         entry = np.minimum(due + delay, -1.0)
         amount = prev["AMT_ANNUITY"][idx][parent]
         under = rng.random(len(parent)) < expit(-3.3 + 1.1 * hp)
@@ -245,11 +259,14 @@ class HistoryModel:
         atm_share = rng.random(r)
         cnt_draw = np.where(draw_on, rng.integers(1, 8, r), 0).astype(float)
         min_reg = np.round(0.05 * balance, 2)
-        pay_ratio = np.where(rng.random(r) < expit(-2.5 + 1.1 * hp), rng.uniform(0, 0.9, r), rng.uniform(1, 3, r))
+        pay_ratio = np.where(
+            rng.random(r) < expit(-2.5 + 1.1 * hp), rng.uniform(0, 0.9, r), rng.uniform(1, 3, r)
+        )
         payment = np.round(np.where(balance > 0, min_reg * pay_ratio, 0.0), 2)
         dpd_on = rng.random(r) < expit(-4.8 + 1.4 * hp)
         dpd = np.where(dpd_on, rng.geometric(0.1, r), 0).astype(float)
         missing_detail = rng.random(r) < 0.2
+
         def nan_if(v):
             return np.where(missing_detail, np.nan, v)
 
@@ -259,8 +276,11 @@ class HistoryModel:
         hd = hp[due_row]
         due = np.round(months[due_row] * _MONTH + rng.uniform(0, 28, len(due_row)))
         late = rng.random(len(due_row)) < expit(-2.6 + 1.2 * hd)
-        delay = np.where(late, rng.geometric(np.clip(0.15 - 0.04 * hd, 0.01, 0.6)),
-                         -np.round(rng.exponential(6.0, len(due_row))))
+        delay = np.where(
+            late,
+            rng.geometric(np.clip(0.15 - 0.04 * hd, 0.01, 0.6)),
+            -np.round(rng.exponential(6.0, len(due_row))),
+        )
         card_inst = {
             "SK_ID_PREV": prev["SK_ID_PREV"][idx][parent][due_row],
             "SK_ID_CURR": prev["SK_ID_CURR"][idx][parent][due_row],

@@ -60,7 +60,9 @@ class NumericMarginal:
                 if lo < hi:
                     fc_left, fc_right = levels[lo], levels[hi - 1]
                 else:
-                    fc_left = fc_right = float(np.interp(x, q, levels)) if q[0] < x < q[-1] else float(x >= q[-1])
+                    fc_left = fc_right = (
+                        float(np.interp(x, q, levels)) if q[0] < x < q[-1] else float(x >= q[-1])
+                    )
             else:
                 fc_left = fc_right = 0.0
             a_before = acum[np.searchsorted(avals, x, "left")]

@@ -1,0 +1,120 @@
+"""The command line: results and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from scoring_core.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scoring_core", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def assert_bad_input(proc: subprocess.CompletedProcess, *needles: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    for n in needles:
+        assert n in lines[0]
+
+
+def test_synth_writes_seven_tables(tmp_path, capsys):
+    assert main(["synth", "--clients", "120", "--seed", "3", "--out", str(tmp_path), "-q"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        f"{t}.csv"
+        for t in (
+            "application_train",
+            "application_test",
+            "bureau",
+            "bureau_balance",
+            "previous_application",
+            "POS_CASH_balance",
+            "installments_payments",
+            "credit_card_balance",
+        )
+    )
+    assert "default rate" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, needles",
+    [
+        (["synth", "--clients", "0", "--out", "x"], ["--clients"]),
+        (["synth", "--clients", "ten", "--out", "x"], ["--clients", "ten"]),
+        (["synth", "--clients", "5", "--out", "x", "--format", "xlsx"], ["--format"]),
+        (["synth", "--clients", "5"], ["--out"]),
+        (["frobnicate"], ["frobnicate"]),
+    ],
+)
+def test_bad_arguments_exit_2_one_line(args, needles):
+    assert_bad_input(run(*args), *needles)
+
+
+def test_synth_out_is_a_file(tmp_path):
+    f = tmp_path / "f.txt"
+    f.write_text("x")
+    assert_bad_input(run("synth", "--clients", "5", "--out", str(f)), "not a directory")
+
+
+def test_features_bad_data_dir(tmp_path):
+    assert_bad_input(
+        run("features", "--data-dir", str(tmp_path / "none"), "--out", str(tmp_path / "f.parquet")),
+        "does not exist",
+    )
+
+
+def test_features_empty_data_dir(tmp_path):
+    assert_bad_input(
+        run("features", "--data-dir", str(tmp_path), "--out", str(tmp_path / "f.parquet")), "application"
+    )
+
+
+def test_features_bad_column_type(tmp_path, synth_dir):
+    app = pd.read_csv(synth_dir / "application_train.csv")
+    app["AMT_CREDIT"] = app["AMT_CREDIT"].astype(object)
+    app.loc[5, "AMT_CREDIT"] = "n/a please"
+    app.to_csv(tmp_path / "application_train.csv", index=False)
+    out = tmp_path / "f.parquet"
+    assert_bad_input(
+        run("features", "--data-dir", str(tmp_path), "--out", str(out)), "application_train", "AMT_CREDIT"
+    )
+    assert not out.exists()
+
+
+def test_features_missing_column(tmp_path, synth_dir):
+    pd.read_csv(synth_dir / "application_train.csv").drop(columns=["DAYS_BIRTH"]).to_csv(
+        tmp_path / "application_train.csv", index=False
+    )
+    assert_bad_input(
+        run("features", "--data-dir", str(tmp_path), "--out", str(tmp_path / "f.parquet")),
+        "application_train",
+        "DAYS_BIRTH",
+    )
+
+
+def test_features_out_must_be_parquet(tmp_path, synth_dir):
+    assert_bad_input(
+        run("features", "--data-dir", str(synth_dir), "--out", str(tmp_path / "f.csv")), "parquet"
+    )
+
+
+def test_features_one_row_per_client(tmp_path, synth_dir):
+    out = tmp_path / "features.parquet"
+    assert main(["features", "--data-dir", str(synth_dir), "--out", str(out), "-q"]) == 0
+    df = pd.read_parquet(out)
+    train = pd.read_csv(synth_dir / "application_train.csv")
+    test = pd.read_csv(synth_dir / "application_test.csv")
+    assert len(df) == len(train) + len(test)
+    assert df["SK_ID_CURR"].is_unique
+    assert set(df["SK_ID_CURR"]) == set(train.SK_ID_CURR) | set(test.SK_ID_CURR)
+    assert df["TARGET"].notna().sum() == len(train)
+    assert df.shape[1] > 200
