@@ -22,7 +22,7 @@ class ScoringError(Exception):
     """Base class of all errors caused by user input."""
 
 
-class DataError(ScoringError):
+class DataError(ScoringError, ValueError):
     """The data directory or one of its tables is not usable."""
 
 

@@ -461,12 +461,6 @@ def load_dataset(
         raise MissingTableError(f"no application_train or application_test table found in {data_dir}")
     ds = Dataset(data_dir, {t: None for t in wanted})
     todo = [t for t in wanted if files[t] is not None]
-    for t in wanted:
-        if files[t] is None and t in HISTORY_TABLES:
-            warnings.warn(
-                f"table {t} not found in {data_dir}: its features will be missing", DataWarning, stacklevel=2
-            )
-            ds.tables[t] = None
     bar = progress_bar(total=len(todo), desc="Loading tables", unit="table", disable=not progress)
     for t in todo:
         bar.set_postfix_str(t)
@@ -475,4 +469,10 @@ def load_dataset(
         log.info("loaded %s: %d rows in %.1fs", t, len(ds.tables[t]), time.perf_counter() - start)
         bar.update(1)
     bar.close()
+    # warn only once every present table loaded: a bad table fails with one clear error
+    for t in wanted:
+        if files[t] is None and t in HISTORY_TABLES:
+            warnings.warn(
+                f"table {t} not found in {data_dir}: its features will be missing", DataWarning, stacklevel=2
+            )
     return ds
