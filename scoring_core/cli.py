@@ -65,7 +65,148 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, required=True, help="output parquet file")
     f.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
     f.set_defaults(func=_cmd_features)
+
+    t = sub.add_parser("train", parents=[common], help="train a model and write its artifact")
+    t.add_argument(
+        "--data-dir", type=Path, required=True, help="directory with application_train and history"
+    )
+    t.add_argument("--out", type=Path, required=True, help="model directory (replaced atomically)")
+    t.add_argument(
+        "--quick", action="store_true", help="fast training for demos and tests (no tuning, 3 folds)"
+    )
+    t.add_argument(
+        "--strategy",
+        default="none",
+        help="imbalance strategy: none, class_weight:R, class_weight:balanced, undersample, oversample",
+    )
+    t.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
+    t.add_argument("--holdout", type=float, default=0.2, help="share of clients held out for evaluation")
+    t.add_argument("--c-fn", type=float, default=10.0, help="cost of a missed defaulter (default 10)")
+    t.add_argument("--c-fp", type=float, default=1.0, help="cost of a refused good client (default 1)")
+    t.add_argument("--seed", type=_int, default=0)
+    t.add_argument(
+        "--tune-budget", type=float, default=300.0, help="seconds for LightGBM tuning (default 300)"
+    )
+    t.add_argument("--no-tune", action="store_true", help="default LightGBM parameters, no search")
+    t.add_argument(
+        "--monotone",
+        action="append",
+        default=[],
+        metavar="FEATURE=+1|-1",
+        help="monotone constraint on a feature (repeatable), e.g. EXT_SOURCES_MEAN=-1",
+    )
+    t.add_argument("--no-mlflow", action="store_true", help="do not log the run to MLflow")
+    t.add_argument("--experiment", default="credit-scoring", help="MLflow experiment name")
+    t.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    t.set_defaults(func=_cmd_train)
+
+    sc = sub.add_parser("score", parents=[common], help="score every client of application_test")
+    sc.add_argument("--model", type=Path, required=True, help="model directory")
+    sc.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
+    sc.add_argument("--out", type=Path, required=True, help="output CSV: SK_ID_CURR,probability,decision")
+    sc.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    sc.set_defaults(func=_cmd_score)
     return p
+
+
+def _parse_monotone(items: list[str]) -> dict[str, int]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or value.strip() not in ("+1", "1", "-1", "0"):
+            raise ScoringError(f"--monotone {item!r}: expected FEATURE=+1, FEATURE=-1 or FEATURE=0")
+        out[name.strip()] = int(value)
+    return out
+
+
+def _cmd_train(args) -> int:
+    from .data import load_dataset
+    from .model.artifact import save_model
+    from .model.training import TrainConfig, train
+
+    config = TrainConfig(
+        strategy=args.strategy,
+        folds=args.folds,
+        holdout=args.holdout,
+        c_fn=args.c_fn,
+        c_fp=args.c_fp,
+        seed=args.seed,
+        tune=not args.no_tune,
+        tune_budget=args.tune_budget,
+        quick=args.quick,
+        monotone=_parse_monotone(args.monotone) or None,
+    )
+    start = time.perf_counter()
+    ds = load_dataset(
+        args.data_dir, require_train=True, cache=False if args.no_cache else None, progress=not args.quiet
+    )
+    try:
+        result = train(ds.feature_tables("train"), config, progress=not args.quiet)
+    except ValueError as exc:  # e.g. an unknown feature in --monotone
+        raise ScoringError(str(exc)) from None
+    save_model(result.model, args.out)
+    m = result.metrics
+    at = m["holdout"]["at_threshold"]
+    print(
+        f"model written to {args.out} (version {result.model.version}) in {time.perf_counter() - start:.0f}s"
+    )
+    print(
+        f"  clients: {result.model.metadata['training']['clients']:,} "
+        f"(default rate {result.model.metadata['training']['default_rate']:.2%}), "
+        f"{len(result.model.feature_names)} features, {result.model.metadata['n_estimators']} trees"
+    )
+    print(
+        f"  out-of-fold AUC {m['oof']['auc']:.4f}; cost per client at the threshold {m['oof']['cost_at_threshold']:.4f}"
+    )
+    print(
+        f"  threshold {result.model.threshold:.4f} (minimum cost with c_fn={config.c_fn:g}, c_fp={config.c_fp:g})"
+    )
+    print(
+        f"  hold-out: AUC {m['holdout']['auc']:.4f}, cost {at['cost']:.4f}, approval rate {at['approval_rate']:.1%}, "
+        f"Brier {m['holdout']['brier']:.4f}; confusion TN {at['tn']} FP {at['fp']} FN {at['fn']} TP {at['tp']}"
+    )
+    if not args.no_mlflow:
+        from .tracking import log_training
+
+        try:
+            info = log_training(result, args.out, experiment=args.experiment)
+        except Exception as exc:  # tracking must not lose a trained model
+            print(
+                f"warning: MLflow logging failed ({type(exc).__name__}: {exc}); the model is saved",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"  MLflow run {info['run_id']} in {info['tracking_uri']}"
+                + (
+                    f", registered as {info['registered_model']} v{info['model_version']}"
+                    if info["model_version"]
+                    else ""
+                )
+            )
+    return 0
+
+
+def _cmd_score(args) -> int:
+    from .data import load_dataset
+    from .io import atomic_path
+    from .model.artifact import load_model
+
+    if args.out.suffix != ".csv":
+        raise ScoringError(f"--out must be a .csv file, got {args.out}")
+    model = load_model(args.model)
+    ds = load_dataset(args.data_dir, cache=False if args.no_cache else None, progress=not args.quiet)
+    which = "test" if ds.test is not None else "train"
+    tables = ds.feature_tables(which)
+    scores = model.score_tables(tables)
+    with atomic_path(args.out, suffix=".csv") as tmp:
+        scores.to_csv(tmp, index=False)
+    refused = (scores["decision"] == "refuse").mean()
+    print(
+        f"scored {len(scores):,} clients of application_{which} with model {model.version}: "
+        f"{refused:.1%} refused at threshold {model.threshold:.4f}; wrote {args.out}"
+    )
+    return 0
 
 
 def _cmd_synth(args) -> int:

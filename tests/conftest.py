@@ -13,10 +13,12 @@ os.environ.setdefault("SCORING_NO_PROGRESS", "1")
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Each test gets its own table cache, never the user's."""
+    """Each test gets its own table cache and MLflow store, never the user's."""
     from scoring_core.settings import get_settings
 
     monkeypatch.setenv("SCORING_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mlflow_dir = tmp_path_factory.mktemp("mlflow")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{mlflow_dir}/mlflow.db")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -38,3 +40,22 @@ def synth_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("synth")
     generate(1000, out, seed=11, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def train_tables() -> dict[str, pd.DataFrame]:
+    """Normalized feature tables of 1,500 labelled synthetic clients (seed 5)."""
+    from scoring_core.data import normalize_table
+    from scoring_core.synth import generate_tables
+
+    raw = generate_tables(1500, seed=5)
+    t = {k: normalize_table(v, k) for k, v in raw.items()}
+    return {"application": t["application_train"], **{k: v for k, v in t.items() if not k.startswith("application")}}
+
+
+@pytest.fixture(scope="session")
+def quick_result(train_tables):
+    """A quickly trained model (shared by the model tests)."""
+    from scoring_core.model.training import TrainConfig, train
+
+    return train(train_tables, TrainConfig(quick=True, seed=1), progress=False)

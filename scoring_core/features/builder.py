@@ -201,6 +201,39 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         logger.info("fitted %d features from %d history tables", self.n_features_out_, len(present))
         return self
 
+    # -- persistence (JSON, no pickle) ----------------------------------------------------
+    _STATE_ATTRS = (
+        "history_tables_", "categories_", "levels_", "feature_names_", "dtypes_", "table_features_",
+        "n_features_out_",
+    )
+
+    def to_state(self) -> dict:
+        """The parameters and fitted state as JSON-compatible data (see :meth:`from_state`)."""
+        check_is_fitted(self, "feature_names_")
+        state = {name: getattr(self, name) for name in self._STATE_ATTRS}
+        state["history_tables_"] = list(state["history_tables_"])
+        return {"params": self.get_params(), "fitted": _jsonable(state)}
+
+    @classmethod
+    def from_state(cls, state: dict) -> FeatureBuilder:
+        """Rebuild a fitted builder from :meth:`to_state` output.
+
+        Raises
+        ------
+        ValueError
+            If the state is incomplete.
+        """
+        try:
+            builder = cls(**state["params"])
+            fitted = state["fitted"]
+            for name in cls._STATE_ATTRS:
+                setattr(builder, name, fitted[name])
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"incomplete feature builder state: {exc}") from None
+        builder.history_tables_ = tuple(builder.history_tables_)
+        builder._check_params()
+        return builder
+
     def _check_params(self) -> None:
         for name in ("recent_days", "recent_months", "max_levels"):
             value = getattr(self, name)
@@ -295,6 +328,17 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
             if names != expected:  # a bug in the feature definitions, not in the data
                 raise RuntimeError(f"table {table}: feature names differ from those fitted")
             yield table, values
+
+
+def _jsonable(obj):
+    """Plain JSON types (lists for tuples and arrays, Python scalars)."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, np.ndarray, pd.Index)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
 
 
 def build_features(tables: Tables, builder: FeatureBuilder | None = None) -> pd.DataFrame:

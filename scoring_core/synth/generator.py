@@ -32,7 +32,7 @@ from ..errors import ScoringError
 from .application import ApplicationModel
 from .history import HistoryModel
 
-__all__ = ["SynthConfig", "SynthSummary", "generate", "generate_tables", "load_calibration"]
+__all__ = ["SynthConfig", "SynthSummary", "ensure_synthetic", "generate", "generate_tables", "load_calibration"]
 
 log = logging.getLogger(__name__)
 
@@ -281,3 +281,22 @@ def generate_tables(
         for t, cols in gen.chunk(c).items():
             parts[t].append(_to_arrow(cols, _arrow_schema(t, ints[t])))
     return {t: pa.concat_tables(p).to_pandas() for t, p in parts.items()}
+
+
+def ensure_synthetic(out_dir: str | Path, n_clients: int, *, seed: int = 0, progress: bool = True) -> Path:
+    """``out_dir`` holding synthetic data for ``(n_clients, seed)``: generated unless already there.
+
+    A small ``synth.json`` records the parameters; different parameters regenerate.
+    """
+    out_dir = Path(out_dir)
+    stamp = out_dir / "synth.json"
+    wanted = {"clients": int(n_clients), "seed": int(seed), "format": "csv"}
+    if stamp.is_file() and (out_dir / "application_train.csv").is_file():
+        try:
+            if json.loads(stamp.read_text()) == wanted:
+                return out_dir
+        except json.JSONDecodeError:
+            pass
+    generate(n_clients, out_dir, seed=seed, fmt="csv", progress=progress)
+    stamp.write_text(json.dumps(wanted))
+    return out_dir

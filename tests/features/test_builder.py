@@ -230,3 +230,22 @@ def test_pickle_round_trip(tables):
     assert all(isinstance(v, (str, int, tuple, list, dict)) for k, v in state.items() if k.endswith("_"))
     restored = pickle.loads(pickle.dumps(builder))
     pd.testing.assert_frame_equal(restored.transform(tables), expected)
+
+
+def test_state_round_trip_through_json():
+    import json
+
+    from scoring_core.data import normalize_table
+    from scoring_core.features import FeatureBuilder
+    from scoring_core.synth import generate_tables
+
+    raw = generate_tables(150, seed=4)
+    t = {k: normalize_table(v, k) for k, v in raw.items()}
+    tables = {"application": t["application_train"], **{k: t[k] for k in raw if not k.startswith("application")}}
+    builder = FeatureBuilder(recent_days=200).fit(tables)
+    state = json.loads(json.dumps(builder.to_state()))
+    clone = FeatureBuilder.from_state(state)
+    assert clone.recent_days == 200
+    pd.testing.assert_frame_equal(clone.transform(tables), builder.transform(tables))
+    with pytest.raises(ValueError, match="incomplete"):
+        FeatureBuilder.from_state({"params": {}, "fitted": {}})

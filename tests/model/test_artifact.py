@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from scoring_core.model.artifact import FORMAT_VERSION, ModelError, load_model, save_model
+
+
+def test_round_trip_scores_identically(tmp_path, quick_result, train_tables):
+    model = quick_result.model
+    save_model(model, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.threshold == model.threshold and loaded.feature_names == model.feature_names
+    X = model.features(train_tables)
+    np.testing.assert_allclose(loaded.predict_proba(X), model.predict_proba(X), rtol=1e-12)
+    meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
+    for key in ("format_version", "created_at", "packages", "feature_names", "feature_dtypes", "threshold",
+                "cost_weights", "metrics", "data_fingerprint", "files"):
+        assert key in meta, key
+    assert set(meta["files"]) == {"model.txt", "features.json"}
+    assert meta["metrics"]["oof"]["at_threshold"]["tn"] >= 0
+    assert not list(tmp_path.glob(".m.*")), "temporary directories left behind"
+
+
+def test_no_pickle_in_the_artifact(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["features.json", "metadata.json", "model.txt"]
+    assert (tmp_path / "m" / "model.txt").read_text().startswith("tree")
+
+
+def test_tampered_file_is_refused(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    path = tmp_path / "m" / "model.txt"
+    path.write_text(path.read_text().replace("shrinkage=", "shrinkage=9", 1))
+    with pytest.raises(ModelError, match="model.txt was modified"):
+        load_model(tmp_path / "m")
+
+
+def test_tampered_features_are_refused(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    path = tmp_path / "m" / "features.json"
+    state = json.loads(path.read_text())
+    state["params"]["recent_days"] = 30
+    path.write_text(json.dumps(state))
+    with pytest.raises(ModelError, match="features.json was modified"):
+        load_model(tmp_path / "m")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"format_version": "9.0"}, "format 9.0 is not supported"),
+        ({"packages": {"lightgbm": "1.0.0"}}, "LightGBM 1.0.0"),
+        ({"threshold": 3}, "not a probability"),
+        ({"model_kind": "pickle"}, "unknown model kind"),
+    ],
+)
+def test_incompatible_metadata_is_refused(tmp_path, quick_result, change, message):
+    save_model(quick_result.model, tmp_path / "m")
+    path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(path.read_text())
+    meta.update(change)
+    path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=message):
+        load_model(tmp_path / "m")
+
+
+def test_missing_or_broken_directory(tmp_path):
+    with pytest.raises(ModelError, match="does not exist"):
+        load_model(tmp_path / "none")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="metadata.json is missing"):
+        load_model(tmp_path / "empty")
+    (tmp_path / "empty" / "metadata.json").write_text("{not json")
+    with pytest.raises(ModelError, match="not valid JSON"):
+        load_model(tmp_path / "empty")
+
+
+def test_failed_save_keeps_the_working_model(tmp_path, quick_result, monkeypatch):
+    target = tmp_path / "m"
+    save_model(quick_result.model, target)
+    before = (target / "metadata.json").read_text()
+
+    def broken(*a, **k):
+        raise ModelError("verification failed")
+
+    monkeypatch.setattr("scoring_core.model.artifact.load_model", broken)
+    with pytest.raises(ModelError):
+        save_model(quick_result.model, target)
+    monkeypatch.undo()
+    assert (target / "metadata.json").read_text() == before
+    load_model(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
+
+
+def test_refuses_to_replace_a_non_model_directory(tmp_path, quick_result):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("keep me")
+    with pytest.raises(ModelError, match="not a model directory"):
+        save_model(quick_result.model, tmp_path / "docs")
+    assert (tmp_path / "docs" / "notes.txt").exists()
+
+
+def test_format_version_recorded(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    assert load_model(tmp_path / "m").metadata["format_version"] == FORMAT_VERSION
