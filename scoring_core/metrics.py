@@ -129,11 +129,12 @@ def best_threshold(y_true, y_score, *, c_fn: float = 10.0, c_fp: float = 1.0) ->
     """
     thr, costs = cost_curve(y_true, y_score, c_fn=c_fn, c_fp=c_fp)
     i = int(np.argmin(costs))
-    t = thr[i]
-    below = thr[:i]
-    if len(below):
-        t = float((t + below[-1]) / 2)
-    return float(min(max(t, 0.0), 1.0)), float(costs[i])
+    t = float(thr[i])
+    if i > 0:
+        mid = float((thr[i] + thr[i - 1]) / 2)
+        if thr[i - 1] < mid <= thr[i]:  # same decisions, away from the training score
+            t = mid
+    return max(t, 0.0), float(costs[i])
 
 
 def ks_statistic(y_true, y_score) -> float:

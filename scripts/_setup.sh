@@ -16,3 +16,5 @@ if [ ! -f "$STAMP" ]; then
     touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
+# OpenMP threads that spin while waiting slow LightGBM down badly on shared cores
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"

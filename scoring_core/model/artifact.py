@@ -238,6 +238,6 @@ def load_model(model_dir: str | os.PathLike) -> ScoringModel:
     else:
         raise ModelError(f"{model_dir}: unknown model kind {kind!r}")
     threshold = meta.get("threshold")
-    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1 + 1e-9:  # just above 1: approve all
         raise ModelError(f"{model_dir}: threshold {threshold!r} is not a probability")
     return ScoringModel(builder=builder, estimator=estimator, threshold=float(threshold), metadata=meta)

@@ -27,6 +27,7 @@ from ..data.schema import HISTORY_TABLES
 from ..errors import DataError, ScoringError
 from ..features import FeatureBuilder
 from ..metrics import CostWeights, best_threshold, classification_report, threshold_metrics
+from .imbalance import ClassWeight, OverSample, Smote, Strategy, UnderSample, parse_strategy
 from .scoring import ScoringModel
 from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, monotone_vector, tune_lightgbm
 
@@ -67,7 +68,16 @@ class TrainConfig:
             CostWeights(self.c_fn, self.c_fp)
         except ValueError as exc:
             raise ScoringError(str(exc)) from None
-        _check_strategy(self.strategy)
+        try:
+            strategy = parse_strategy(self.strategy)
+        except (TypeError, ValueError) as exc:
+            raise ScoringError(f"strategy: {exc}") from None
+        if isinstance(strategy, Smote):
+            raise ScoringError(
+                "strategy smote is for model comparison (compare_models); the final LightGBM model takes "
+                "none, class_weight:R, class_weight:balanced, undersample or oversample"
+            )
+        self.strategy = str(strategy)
         if not 2 <= int(self.folds) <= 20:
             raise ScoringError(f"folds must be between 2 and 20, got {self.folds}")
         if not 0.05 <= float(self.holdout) <= 0.5:
@@ -111,32 +121,13 @@ def data_fingerprint(tables: Mapping[str, pd.DataFrame | None]) -> dict:
     }
 
 
-_STRATEGIES = ("none", "undersample", "oversample")
-
-
-def _check_strategy(strategy: str) -> None:
-    if strategy in _STRATEGIES or strategy.startswith("class_weight"):
-        _class_weight(strategy, np.array([0, 1]))  # validates the ratio
-        return
-    raise ScoringError(
-        f"unknown imbalance strategy {strategy!r}; use none, class_weight:R, class_weight:balanced, "
-        "undersample or oversample"
-    )
-
-
-def _class_weight(strategy: str, y: np.ndarray) -> float:
-    if not strategy.startswith("class_weight"):
+def _class_weight(strategy: Strategy, y: np.ndarray) -> float:
+    """LightGBM's ``scale_pos_weight`` for a class-weight strategy (1 otherwise)."""
+    if not isinstance(strategy, ClassWeight):
         return 1.0
-    _, _, ratio = strategy.partition(":")
-    if ratio in ("", "balanced"):
+    if strategy.ratio == "balanced":
         return float((y == 0).sum() / max(1, (y == 1).sum()))
-    try:
-        value = float(ratio)
-    except ValueError:
-        raise ScoringError(f"bad class weight in strategy {strategy!r}") from None
-    if value <= 0:
-        raise ScoringError(f"class weight must be positive in {strategy!r}")
-    return value
+    return float(strategy.ratio)
 
 
 def global_importance(
@@ -218,15 +209,14 @@ def train(
         raise ScoringError(
             f"model {config.model!r}: train supports 'lightgbm'; compare others with compare_models"
         )
-    spw = _class_weight(config.strategy, y_tr)
-    resampler = (
-        None if config.strategy == "none" or config.strategy.startswith("class_weight") else config.strategy
-    )
+    strategy = parse_strategy(config.strategy)
+    spw = _class_weight(strategy, y_tr)
+    resampler = strategy if isinstance(strategy, (UnderSample, OverSample)) else None
     if config.tune:
         tuning = tune_lightgbm(
             X_tr,
             y_tr,
-            folds,
+            folds if len(y_tr) <= LARGE_DATA else folds[:1],  # one fold is enough at that size
             budget_seconds=config.tune_budget,
             max_trials=config.tune_max_trials,
             base_params=config.lgbm_params,
@@ -241,16 +231,7 @@ def train(
         mono = monotone_vector(list(X_tr.columns), config.monotone)
         if mono is not None:
             params |= {"monotone_constraints": mono, "monotone_constraints_method": "advanced"}
-        ds = lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1}, free_raw_data=False)
-        cv = lgb.cv(
-            params | {"metric": "auc"},
-            ds,
-            num_boost_round=2000 if not config.quick else 400,
-            folds=folds,
-            callbacks=[lgb.early_stopping(50, verbose=False)],
-        )
-        key = next(k for k in cv if k.endswith("auc-mean"))
-        n_trees = int(np.argmax(cv[key])) + 1
+        n_trees = _n_trees(params, X_tr, y_tr, folds, config)
     timings["tuning"] = time.perf_counter() - t0
     steps.update(1)
 
@@ -345,20 +326,35 @@ def train(
     )
 
 
-def _resample(strategy: str | None, X: pd.DataFrame, y: np.ndarray, seed: int):
-    """Resample a training fold (never validation data) with an imbalanced-learn sampler."""
+#: Above this many training clients the number of trees is chosen on one validation split
+#: instead of K folds (K times cheaper; the estimate is already stable at that size).
+LARGE_DATA = 50_000
+
+
+def _n_trees(params: dict, X: pd.DataFrame, y: np.ndarray, folds, config: TrainConfig) -> int:
+    """Number of trees by early stopping on the validation AUC."""
+    import lightgbm as lgb
+
+    max_rounds = 400 if config.quick else 3000
+    patience = 50
+    if len(y) <= LARGE_DATA:
+        ds = lgb.Dataset(X, label=y, params={"verbose": -1}, free_raw_data=False)
+        cv = lgb.cv(params | {"metric": "auc"}, ds, num_boost_round=max_rounds, folds=folds,
+                    callbacks=[lgb.early_stopping(patience, verbose=False)])
+        key = next(k for k in cv if k.endswith("auc-mean"))
+        return int(np.argmax(cv[key])) + 1
+    tr, va = folds[0]
+    fit = lgb.Dataset(X.iloc[tr], label=y[tr], params={"verbose": -1})
+    valid = lgb.Dataset(X.iloc[va], label=y[va], reference=fit)
+    booster = lgb.train(params | {"metric": "auc"}, fit, num_boost_round=max_rounds, valid_sets=[valid],
+                        callbacks=[lgb.early_stopping(patience, verbose=False)])
+    return int(booster.best_iteration or booster.current_iteration())
+
+
+def _resample(strategy: Strategy | None, X: pd.DataFrame, y: np.ndarray, seed: int):
+    """Resample a training fold (never validation data) with the strategy's sampler."""
     if strategy is None:
         return X, y
-    from imblearn.over_sampling import RandomOverSampler
-    from imblearn.under_sampling import RandomUnderSampler
-
-    if strategy == "undersample":
-        sampler = RandomUnderSampler(random_state=seed)
-    elif strategy == "oversample":
-        sampler = RandomOverSampler(random_state=seed)
-    else:
-        raise ScoringError(
-            f"strategy {strategy!r} is not available for the final LightGBM model; use none, class_weight:R, "
-            "undersample or oversample (compare SMOTE with compare_models)"
-        )
-    return sampler.fit_resample(X, y)
+    for _, step in strategy.steps(categorical=[], numeric=list(X.columns), random_state=seed):
+        X, y = step.fit_resample(X, y)
+    return X, y

@@ -1,0 +1,80 @@
+"""Training and batch scoring at full scale (synthetic data, 2 cores).
+
+Needs ``build/full`` from ``bench/bench_synth_scale.py``. Trains with the CLI's recipe
+(``--tune-budget`` seconds of tuning, 0 for defaults) and prints the time of each phase,
+then measures batch scoring on the hold-out feature matrix:
+
+- raw LightGBM booster on a plain float matrix (categorical codes), the baseline;
+- ``ScoringModel.predict_proba`` on the feature data frame (what ``score`` uses);
+- ``ScoringModel.score_tables``: features from the raw tables + prediction, end to end.
+
+Targets (issue 3): final model <= 10 min; scoring throughput >= half the raw booster's.
+
+    python bench/bench_train_scale.py [--data-dir build/full] [--tune-budget 0] [--folds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from scoring_core.data import load_dataset
+from scoring_core.model.training import TrainConfig, train
+
+
+def rate(fn, n_rows: int, repeat: int = 3) -> float:
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return n_rows / best
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, default=Path("build/full"))
+    ap.add_argument("--tune-budget", type=float, default=0.0)
+    ap.add_argument("--folds", type=int, default=5)
+    a = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    ds = load_dataset(a.data_dir, require_train=True, progress=False)
+    t_load = time.perf_counter() - t0
+    config = TrainConfig(folds=a.folds, tune=a.tune_budget > 0, tune_budget=a.tune_budget)
+    t0 = time.perf_counter()
+    result = train(ds.feature_tables("train"), config, progress=False)
+    total = time.perf_counter() - t0
+    s = result.seconds
+    print(f"{len(ds.train):,} training clients; load {t_load:.0f} s; train total {total:.0f} s "
+          f"({total / 60:.1f} min)")
+    print(f"  features {s['features']:.0f} s, {'tuning' if config.tune else 'trees by CV'} {s['tuning']:.0f} s, "
+          f"out-of-fold ({config.folds} folds) {s['oof']:.0f} s, final model {s['final_fit']:.0f} s "
+          f"(target <= 600 s), {result.model.metadata['n_estimators']} trees")
+    print(f"  OOF AUC {result.metrics['oof']['auc']:.4f}, hold-out AUC {result.metrics['holdout']['auc']:.4f}, "
+          f"threshold {result.model.threshold:.4f}")
+
+    model = result.model
+    hold_ids = set(result.holdout_scores["SK_ID_CURR"])
+    apps = ds.train[ds.train["SK_ID_CURR"].isin(hold_ids)]
+    tables = {**ds.history, "application": apps}
+    X = model.features(tables)
+    n = len(X)
+    codes = X.copy()
+    for c in codes.select_dtypes("category").columns:
+        codes[c] = codes[c].cat.codes.astype(np.float32).where(codes[c].notna(), np.nan)
+    mat = codes.to_numpy(dtype=np.float32)
+    booster = model.estimator
+    raw = rate(lambda: booster.predict(mat), n)
+    ours = rate(lambda: model.predict_proba(X), n)
+    end = rate(lambda: model.score_tables(tables), n, repeat=1)
+    print(f"batch scoring of {n:,} hold-out clients:")
+    print(f"  raw booster on a float matrix:          {raw:10,.0f} rows/s (baseline)")
+    print(f"  ScoringModel.predict_proba (DataFrame): {ours:10,.0f} rows/s = {ours / raw:.2f}x (target >= 0.5x)")
+    print(f"  score_tables (features + predict):      {end:10,.0f} rows/s = {end / raw:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
