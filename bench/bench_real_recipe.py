@@ -40,8 +40,13 @@ PLAIN = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "verbos
 def fit_predict(params, X_tr, y_tr, X_va, seed):
     inner = list(StratifiedKFold(4, shuffle=True, random_state=seed).split(X_tr, y_tr))
     ds = lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1}, free_raw_data=False)
-    cv = lgb.cv(params | {"metric": "auc", "seed": seed}, ds, num_boost_round=3000, folds=inner,
-                callbacks=[lgb.early_stopping(100, verbose=False)])
+    cv = lgb.cv(
+        params | {"metric": "auc", "seed": seed},
+        ds,
+        num_boost_round=3000,
+        folds=inner,
+        callbacks=[lgb.early_stopping(100, verbose=False)],
+    )
     n = int(np.argmax(cv["valid auc-mean"])) + 1
     booster = lgb.train(params | {"seed": seed}, lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1}), n)
     return booster.predict(X_va)
@@ -68,18 +73,25 @@ def main(argv=None) -> None:
             ref_cols = blocks["domain"] + blocks.get("bureau", []) + blocks.get("credit_card_balance", [])
             X_ref = pd.concat([raw, X[ref_cols].reset_index(drop=True)], axis=1)
             res = {"repeat": rep, "fold": k}
-            for name, params, data in (("raw application + LightGBM", PLAIN, raw),
-                                       ("reference (ratios + bureau + card)", PLAIN, X_ref),
-                                       ("default recipe", dict(DEFAULT_LGBM_PARAMS), X.reset_index(drop=True))):
+            for name, params, data in (
+                ("raw application + LightGBM", PLAIN, raw),
+                ("reference (ratios + bureau + card)", PLAIN, X_ref),
+                ("default recipe", dict(DEFAULT_LGBM_PARAMS), X.reset_index(drop=True)),
+            ):
                 p = fit_predict(params, data.iloc[tr], y[tr], data.iloc[va], seed=k)
                 res[name] = roc_auc_score(y[va], p)
             rows.append(res)
-            print(f"repeat {rep} fold {k}: " + ", ".join(f"{n} {v:.4f}" for n, v in res.items()
-                                                      if n not in ("repeat", "fold")), flush=True)
+            print(
+                f"repeat {rep} fold {k}: "
+                + ", ".join(f"{n} {v:.4f}" for n, v in res.items() if n not in ("repeat", "fold")),
+                flush=True,
+            )
     df = pd.DataFrame(rows)
     names = [c for c in df.columns if c not in ("repeat", "fold")]
-    print(f"\n{len(app):,} real clients (default rate {y.mean():.2%}), {X.shape[1]} features; "
-          f"{time.perf_counter() - t0:.0f} s")
+    print(
+        f"\n{len(app):,} real clients (default rate {y.mean():.2%}), {X.shape[1]} features; "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
     for n in names:
         print(f"  {n:36s} mean AUC {df[n].mean():.4f} (fold sd {df[n].std():.4f})")
     base = "raw application + LightGBM"

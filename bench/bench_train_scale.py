@@ -48,13 +48,19 @@ def main(argv=None) -> None:
     result = train(ds.feature_tables("train"), config, progress=False)
     total = time.perf_counter() - t0
     s = result.seconds
-    print(f"{len(ds.train):,} training clients; load {t_load:.0f} s; train total {total:.0f} s "
-          f"({total / 60:.1f} min)")
-    print(f"  features {s['features']:.0f} s, {'tuning' if config.tune else 'trees by CV'} {s['tuning']:.0f} s, "
-          f"out-of-fold ({config.folds} folds) {s['oof']:.0f} s, final model {s['final_fit']:.0f} s "
-          f"(target <= 600 s), {result.model.metadata['n_estimators']} trees")
-    print(f"  OOF AUC {result.metrics['oof']['auc']:.4f}, hold-out AUC {result.metrics['holdout']['auc']:.4f}, "
-          f"threshold {result.model.threshold:.4f}")
+    print(
+        f"{len(ds.train):,} training clients; load {t_load:.0f} s; train total {total:.0f} s "
+        f"({total / 60:.1f} min)"
+    )
+    print(
+        f"  features {s['features']:.0f} s, {'tuning' if config.tune else 'trees by CV'} {s['tuning']:.0f} s, "
+        f"out-of-fold ({config.folds} folds) {s['oof']:.0f} s, final model {s['final_fit']:.0f} s "
+        f"(target <= 600 s), {result.model.metadata['n_estimators']} trees"
+    )
+    print(
+        f"  OOF AUC {result.metrics['oof']['auc']:.4f}, hold-out AUC {result.metrics['holdout']['auc']:.4f}, "
+        f"threshold {result.model.threshold:.4f}"
+    )
 
     model = result.model
     hold_ids = set(result.holdout_scores["SK_ID_CURR"])
@@ -72,7 +78,9 @@ def main(argv=None) -> None:
     end = rate(lambda: model.score_tables(tables), n, repeat=1)
     print(f"batch scoring of {n:,} hold-out clients:")
     print(f"  raw booster on a float matrix:          {raw:10,.0f} rows/s (baseline)")
-    print(f"  ScoringModel.predict_proba (DataFrame): {ours:10,.0f} rows/s = {ours / raw:.2f}x (target >= 0.5x)")
+    print(
+        f"  ScoringModel.predict_proba (DataFrame): {ours:10,.0f} rows/s = {ours / raw:.2f}x (target >= 0.5x)"
+    )
     print(f"  score_tables (features + predict):      {end:10,.0f} rows/s = {end / raw:.2f}x")
 
 

@@ -52,7 +52,10 @@ def train_tables() -> dict[str, pd.DataFrame]:
 
     raw = generate_tables(1500, seed=5)
     t = {k: normalize_table(v, k) for k, v in raw.items()}
-    return {"application": t["application_train"], **{k: v for k, v in t.items() if not k.startswith("application")}}
+    return {
+        "application": t["application_train"],
+        **{k: v for k, v in t.items() if not k.startswith("application")},
+    }
 
 
 @pytest.fixture(scope="session")

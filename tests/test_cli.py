@@ -123,13 +123,17 @@ def test_features_one_row_per_client(tmp_path, synth_dir):
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory, synth_dir):
     out = tmp_path_factory.mktemp("models") / "m"
-    assert main(["train", "--data-dir", str(synth_dir), "--out", str(out), "--quick", "--no-mlflow", "-q"]) == 0
+    assert (
+        main(["train", "--data-dir", str(synth_dir), "--out", str(out), "--quick", "--no-mlflow", "-q"]) == 0
+    )
     return out
 
 
 def test_train_and_score(tmp_path, model_dir, synth_dir, capsys):
     out = tmp_path / "scores.csv"
-    assert main(["score", "--model", str(model_dir), "--data-dir", str(synth_dir), "--out", str(out), "-q"]) == 0
+    assert (
+        main(["score", "--model", str(model_dir), "--data-dir", str(synth_dir), "--out", str(out), "-q"]) == 0
+    )
     scores = pd.read_csv(out)
     test = pd.read_csv(synth_dir / "application_test.csv")
     assert list(scores.columns) == ["SK_ID_CURR", "probability", "decision"]
@@ -157,18 +161,25 @@ def test_train_without_application_train(tmp_path, synth_dir):
     import shutil
 
     shutil.copy(synth_dir / "application_test.csv", tmp_path)
-    assert_bad_input(run("train", "--data-dir", str(tmp_path), "--out", str(tmp_path / "m"), "--quick",
-                         "--no-mlflow"), "application_train")
+    assert_bad_input(
+        run("train", "--data-dir", str(tmp_path), "--out", str(tmp_path / "m"), "--quick", "--no-mlflow"),
+        "application_train",
+    )
 
 
-@pytest.mark.parametrize("extra, needle", [
-    (["--monotone", "NOPE=+1"], "NOPE"),
-    (["--monotone", "EXT_SOURCES_MEAN=up"], "--monotone"),
-    (["--strategy", "magic"], "magic"),
-    (["--c-fn", "-3"], "c_fn"),
-])
+@pytest.mark.parametrize(
+    "extra, needle",
+    [
+        (["--monotone", "NOPE=+1"], "NOPE"),
+        (["--monotone", "EXT_SOURCES_MEAN=up"], "--monotone"),
+        (["--strategy", "magic"], "magic"),
+        (["--c-fn", "-3"], "c_fn"),
+    ],
+)
 def test_train_bad_options(tmp_path, synth_dir, extra, needle):
-    proc = run("train", "--data-dir", str(synth_dir), "--out", str(tmp_path / "m"), "--quick", "--no-mlflow", *extra)
+    proc = run(
+        "train", "--data-dir", str(synth_dir), "--out", str(tmp_path / "m"), "--quick", "--no-mlflow", *extra
+    )
     assert_bad_input(proc, needle)
     assert not (tmp_path / "m").exists()
 
@@ -180,14 +191,26 @@ def test_score_refuses_tampered_model(tmp_path, model_dir, synth_dir):
     shutil.copytree(model_dir, bad)
     with open(bad / "model.txt", "a") as f:
         f.write("\n")
-    assert_bad_input(run("score", "--model", str(bad), "--data-dir", str(synth_dir), "--out", str(tmp_path / "s.csv")),
-                     "model.txt was modified")
+    assert_bad_input(
+        run("score", "--model", str(bad), "--data-dir", str(synth_dir), "--out", str(tmp_path / "s.csv")),
+        "model.txt was modified",
+    )
     assert not (tmp_path / "s.csv").exists()
 
 
 def test_score_unknown_model_dir(tmp_path, synth_dir):
-    assert_bad_input(run("score", "--model", str(tmp_path / "none"), "--data-dir", str(synth_dir),
-                         "--out", str(tmp_path / "s.csv")), "does not exist")
+    assert_bad_input(
+        run(
+            "score",
+            "--model",
+            str(tmp_path / "none"),
+            "--data-dir",
+            str(synth_dir),
+            "--out",
+            str(tmp_path / "s.csv"),
+        ),
+        "does not exist",
+    )
 
 
 def test_failed_training_keeps_the_current_model(tmp_path, model_dir, synth_dir):
@@ -198,7 +221,11 @@ def test_failed_training_keeps_the_current_model(tmp_path, model_dir, synth_dir)
     before = (current / "metadata.json").read_text()
     empty = tmp_path / "empty"
     shutil.copytree(synth_dir, empty)
-    pd.read_csv(synth_dir / "application_train.csv").head(30).to_csv(empty / "application_train.csv", index=False)
-    assert_bad_input(run("train", "--data-dir", str(empty), "--out", str(current), "--quick", "--no-mlflow"),
-                     "too little data")
+    pd.read_csv(synth_dir / "application_train.csv").head(30).to_csv(
+        empty / "application_train.csv", index=False
+    )
+    assert_bad_input(
+        run("train", "--data-dir", str(empty), "--out", str(current), "--quick", "--no-mlflow"),
+        "too little data",
+    )
     assert (current / "metadata.json").read_text() == before

@@ -6,7 +6,9 @@ from scoring_core.explore import age_years, default_rate_by, missing_share, targ
 
 
 def test_summaries():
-    df = pd.DataFrame({"TARGET": [1, 0, 0, 1, 0, 0], "G": ["a", "a", "b", "b", None, "b"], "X": [1.0, np.nan, 3, 4, 5, 6]})
+    df = pd.DataFrame(
+        {"TARGET": [1, 0, 0, 1, 0, 0], "G": ["a", "a", "b", "b", None, "b"], "X": [1.0, np.nan, 3, 4, 5, 6]}
+    )
     ms = missing_share(df)
     assert set(ms["column"]) == {"G", "X"} and ms["missing_share"].iloc[0] == pytest.approx(1 / 6)
     rates = default_rate_by(df, "G", min_count=1).set_index("G")

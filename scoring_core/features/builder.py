@@ -203,7 +203,12 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 
     # -- persistence (JSON, no pickle) ----------------------------------------------------
     _STATE_ATTRS = (
-        "history_tables_", "categories_", "levels_", "feature_names_", "dtypes_", "table_features_",
+        "history_tables_",
+        "categories_",
+        "levels_",
+        "feature_names_",
+        "dtypes_",
+        "table_features_",
         "n_features_out_",
     )
 

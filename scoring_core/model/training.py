@@ -339,15 +339,25 @@ def _n_trees(params: dict, X: pd.DataFrame, y: np.ndarray, folds, config: TrainC
     patience = 50
     if len(y) <= LARGE_DATA:
         ds = lgb.Dataset(X, label=y, params={"verbose": -1}, free_raw_data=False)
-        cv = lgb.cv(params | {"metric": "auc"}, ds, num_boost_round=max_rounds, folds=folds,
-                    callbacks=[lgb.early_stopping(patience, verbose=False)])
+        cv = lgb.cv(
+            params | {"metric": "auc"},
+            ds,
+            num_boost_round=max_rounds,
+            folds=folds,
+            callbacks=[lgb.early_stopping(patience, verbose=False)],
+        )
         key = next(k for k in cv if k.endswith("auc-mean"))
         return int(np.argmax(cv[key])) + 1
     tr, va = folds[0]
     fit = lgb.Dataset(X.iloc[tr], label=y[tr], params={"verbose": -1})
     valid = lgb.Dataset(X.iloc[va], label=y[va], reference=fit)
-    booster = lgb.train(params | {"metric": "auc"}, fit, num_boost_round=max_rounds, valid_sets=[valid],
-                        callbacks=[lgb.early_stopping(patience, verbose=False)])
+    booster = lgb.train(
+        params | {"metric": "auc"},
+        fit,
+        num_boost_round=max_rounds,
+        valid_sets=[valid],
+        callbacks=[lgb.early_stopping(patience, verbose=False)],
+    )
     return int(booster.best_iteration or booster.current_iteration())
 
 

@@ -9,4 +9,11 @@ from .generator import (
     load_calibration,
 )
 
-__all__ = ["SynthConfig", "SynthSummary", "ensure_synthetic", "generate", "generate_tables", "load_calibration"]
+__all__ = [
+    "SynthConfig",
+    "SynthSummary",
+    "ensure_synthetic",
+    "generate",
+    "generate_tables",
+    "load_calibration",
+]

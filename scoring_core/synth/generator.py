@@ -32,7 +32,14 @@ from ..errors import ScoringError
 from .application import ApplicationModel
 from .history import HistoryModel
 
-__all__ = ["SynthConfig", "SynthSummary", "ensure_synthetic", "generate", "generate_tables", "load_calibration"]
+__all__ = [
+    "SynthConfig",
+    "SynthSummary",
+    "ensure_synthetic",
+    "generate",
+    "generate_tables",
+    "load_calibration",
+]
 
 log = logging.getLogger(__name__)
 

@@ -241,7 +241,10 @@ def test_state_round_trip_through_json():
 
     raw = generate_tables(150, seed=4)
     t = {k: normalize_table(v, k) for k, v in raw.items()}
-    tables = {"application": t["application_train"], **{k: t[k] for k in raw if not k.startswith("application")}}
+    tables = {
+        "application": t["application_train"],
+        **{k: t[k] for k in raw if not k.startswith("application")},
+    }
     builder = FeatureBuilder(recent_days=200).fit(tables)
     state = json.loads(json.dumps(builder.to_state()))
     clone = FeatureBuilder.from_state(state)

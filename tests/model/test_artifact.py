@@ -16,8 +16,18 @@ def test_round_trip_scores_identically(tmp_path, quick_result, train_tables):
     X = model.features(train_tables)
     np.testing.assert_allclose(loaded.predict_proba(X), model.predict_proba(X), rtol=1e-12)
     meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
-    for key in ("format_version", "created_at", "packages", "feature_names", "feature_dtypes", "threshold",
-                "cost_weights", "metrics", "data_fingerprint", "files"):
+    for key in (
+        "format_version",
+        "created_at",
+        "packages",
+        "feature_names",
+        "feature_dtypes",
+        "threshold",
+        "cost_weights",
+        "metrics",
+        "data_fingerprint",
+        "files",
+    ):
         assert key in meta, key
     assert set(meta["files"]) == {"model.txt", "features.json"}
     assert meta["metrics"]["oof"]["at_threshold"]["tn"] >= 0
@@ -26,7 +36,11 @@ def test_round_trip_scores_identically(tmp_path, quick_result, train_tables):
 
 def test_no_pickle_in_the_artifact(tmp_path, quick_result):
     save_model(quick_result.model, tmp_path / "m")
-    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["features.json", "metadata.json", "model.txt"]
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [
+        "features.json",
+        "metadata.json",
+        "model.txt",
+    ]
     assert (tmp_path / "m" / "model.txt").read_text().startswith("tree")
 
 

@@ -12,7 +12,10 @@ def test_quick_training_learns(quick_result):
     m = quick_result.metrics
     assert m["oof"]["auc"] > 0.7 and m["holdout"]["auc"] > 0.7
     at = m["holdout"]["at_threshold"]
-    assert at["tn"] + at["fp"] + at["fn"] + at["tp"] == quick_result.model.metadata["training"]["holdout_clients"]
+    assert (
+        at["tn"] + at["fp"] + at["fn"] + at["tp"]
+        == quick_result.model.metadata["training"]["holdout_clients"]
+    )
     assert 0 < at["approval_rate"] < 1
 
 
@@ -73,8 +76,11 @@ def test_bad_training_data(train_tables):
     with pytest.raises(DataError, match="too little data"):
         train(few, TrainConfig(quick=True), progress=False)
     with pytest.raises(DataError, match="TARGET"):
-        train({**train_tables, "application": train_tables["application"].drop(columns="TARGET")},
-              TrainConfig(quick=True), progress=False)
+        train(
+            {**train_tables, "application": train_tables["application"].drop(columns="TARGET")},
+            TrainConfig(quick=True),
+            progress=False,
+        )
     with pytest.raises(ScoringError, match="folds"):
         TrainConfig(folds=1)
 

@@ -12,8 +12,13 @@ from papermill.translators import PythonTranslator
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SMALL = {
     "01_explore.ipynb": {"synthetic_clients": 1500},
-    "02_model_selection.ipynb": {"synthetic_clients": 1500, "folds": 2, "models": "dummy,logreg,lightgbm",
-                                 "strategies": "none,class_weight:balanced,undersample", "class_weights": "1,4,12"},
+    "02_model_selection.ipynb": {
+        "synthetic_clients": 1500,
+        "folds": 2,
+        "models": "dummy,logreg,lightgbm",
+        "strategies": "none,class_weight:balanced,undersample",
+        "class_weights": "1,4,12",
+    },
     "03_train.ipynb": {"synthetic_clients": 1500, "quick": True},
 }
 
@@ -38,7 +43,9 @@ def test_notebooks_are_thin_and_stripped():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert not cell.get("outputs"), f"{path.name}: outputs must be stripped before commit"
-                assert "def " not in cell.source and "class " not in cell.source, f"{path.name}: keep logic in scoring_core"
+                assert "def " not in cell.source and "class " not in cell.source, (
+                    f"{path.name}: keep logic in scoring_core"
+                )
 
 
 @pytest.mark.parametrize("name", sorted(SMALL))
@@ -48,8 +55,9 @@ def test_notebook_runs(tmp_path, name):
         pytest.fail(f"{name} is missing")
     out = tmp_path / name
     params = {"output_dir": str(tmp_path / "out"), **SMALL[name]}
-    pm.execute_notebook(str(path), str(out), parameters=params, progress_bar=False, kernel_name="python3",
-                        cwd=str(tmp_path))
+    pm.execute_notebook(
+        str(path), str(out), parameters=params, progress_bar=False, kernel_name="python3", cwd=str(tmp_path)
+    )
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
