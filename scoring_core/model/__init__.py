@@ -1,5 +1,6 @@
 """Models, imbalance strategies and model selection."""
 
+from .artifact import FORMAT_VERSION, ModelError, load_model, read_metadata, save_model
 from .estimators import (
     DEFAULT_MODEL_PARAMS,
     MODEL_NAMES,
@@ -20,6 +21,7 @@ from .imbalance import (
     make_pipeline,
     parse_strategy,
 )
+from .scoring import APPROVE, REFUSE, ScoringModel
 from .selection import (
     TABLE_COLUMNS,
     Candidate,
@@ -30,8 +32,26 @@ from .selection import (
     cost_vs_threshold,
     make_folds,
 )
+from .training import TrainConfig, TrainResult, data_fingerprint, global_importance, train
+from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, tune_lightgbm
 
 __all__ = [
+    "APPROVE",
+    "DEFAULT_LGBM_PARAMS",
+    "FORMAT_VERSION",
+    "REFUSE",
+    "ModelError",
+    "ScoringModel",
+    "TrainConfig",
+    "TrainResult",
+    "TuningResult",
+    "data_fingerprint",
+    "global_importance",
+    "load_model",
+    "read_metadata",
+    "save_model",
+    "train",
+    "tune_lightgbm",
     "DEFAULT_MODEL_PARAMS",
     "MODEL_NAMES",
     "WeightedDummyClassifier",

@@ -31,7 +31,15 @@ from ..errors import ScoringError
 from ..features import FeatureBuilder
 from .scoring import ScoringModel
 
-__all__ = ["ModelError", "save_model", "load_model", "FORMAT_VERSION", "file_sha256", "package_versions"]
+__all__ = [
+    "ModelError",
+    "save_model",
+    "load_model",
+    "read_metadata",
+    "FORMAT_VERSION",
+    "file_sha256",
+    "package_versions",
+]
 
 #: Major.minor of the artifact layout; a different major is refused.
 FORMAT_VERSION = "1.0"
