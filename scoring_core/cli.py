@@ -106,7 +106,42 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", type=Path, required=True, help="output CSV: SK_ID_CURR,probability,decision")
     sc.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
     sc.set_defaults(func=_cmd_score)
+
+    e = sub.add_parser("explain", parents=[common], help="explain one client's score")
+    e.add_argument("--model", type=Path, required=True, help="model directory")
+    e.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
+    e.add_argument("--client", type=_int, required=True, help="SK_ID_CURR of the client")
+    e.add_argument("--top", type=_positive_int, default=10, help="contributions listed (the rest folded)")
+    e.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the reasons")
+    e.add_argument("--json", action="store_true", help="print the JSON of the contract")
+    e.set_defaults(func=_cmd_explain)
     return p
+
+
+def _cmd_explain(args) -> int:
+    import json
+
+    from .data import load_dataset
+    from .model.artifact import load_model
+    from .service import ScoringService
+
+    model = load_model(args.model)
+    ds = load_dataset(args.data_dir, progress=not args.quiet)
+    service = ScoringService(model, ds)
+    e = service.explain(args.client, top=args.top, lang=args.lang)
+    if args.json:
+        print(json.dumps(e.to_dict(), indent=1, ensure_ascii=False))
+        return 0
+    print(
+        f"client {e.client_id}: P(default) {e.probability:.3f}, threshold {e.threshold:.3f} -> {e.decision}"
+    )
+    print(f"base value {e.base_value:+.3f} (log-odds), model log-odds {e.raw_score:+.3f}")
+    for c in e.contributions:
+        print(f"  {c.shap:+.3f}  {c.points * 100:+6.2f} pts  {c.feature} = {c.value}")
+    print("reasons:")
+    for r in e.reasons:
+        print(f"  - {r}")
+    return 0
 
 
 def _parse_monotone(items: list[str]) -> dict[str, int]:

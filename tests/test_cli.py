@@ -229,3 +229,39 @@ def test_failed_training_keeps_the_current_model(tmp_path, model_dir, synth_dir)
         "too little data",
     )
     assert (current / "metadata.json").read_text() == before
+
+
+def test_explain_json_contract(model_dir, synth_dir, capsys):
+    import json
+
+    client = int(pd.read_csv(synth_dir / "application_test.csv")["SK_ID_CURR"].iloc[0])
+    args = ["explain", "--model", str(model_dir), "--data-dir", str(synth_dir), "--client", str(client)]
+    assert main([*args, "--top", "5", "--json", "-q"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert set(d) >= {
+        "client_id",
+        "probability",
+        "threshold",
+        "decision",
+        "base_value",
+        "contributions",
+        "reasons",
+    }
+    assert d["client_id"] == client and len(d["contributions"]) == 6
+    # with every feature listed (no folding), base + sum(shap) is the model's log-odds
+    assert main([*args, "--top", "10000", "--json", "-q"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    from scipy.special import logit
+
+    total = full["base_value"] + sum(c["shap"] for c in full["contributions"])
+    assert total == pytest.approx(logit(full["probability"]), abs=1e-6)
+    assert main([*args, "--lang", "fr", "-q"]) == 0
+    assert "risque" in capsys.readouterr().out
+
+
+def test_explain_unknown_client(model_dir, synth_dir):
+    assert_bad_input(
+        run("explain", "--model", str(model_dir), "--data-dir", str(synth_dir), "--client", "42", "--json"),
+        "unknown client",
+        "42",
+    )

@@ -1,0 +1,39 @@
+"""Explanations: exact contributions, plain-language reasons, population comparison, what-if."""
+
+from .labels import LANGUAGES, feature_label, feature_labels, feature_unit, format_value, has_specific_label
+from .local import OTHER_FEATURES, Contribution, Explainer, Explanation
+from .population import FeatureComparison, Population, SimilarClients
+from .reasons import Reason, reason_text, reasons
+from .whatif import (
+    ACTIONABLE_FIELDS,
+    EDITABLE_FIELDS,
+    Counterfactual,
+    WhatIfError,
+    apply_changes,
+    counterfactual,
+)
+
+__all__ = [
+    "ACTIONABLE_FIELDS",
+    "EDITABLE_FIELDS",
+    "LANGUAGES",
+    "OTHER_FEATURES",
+    "Contribution",
+    "Counterfactual",
+    "Explainer",
+    "Explanation",
+    "FeatureComparison",
+    "Population",
+    "Reason",
+    "SimilarClients",
+    "WhatIfError",
+    "apply_changes",
+    "counterfactual",
+    "feature_label",
+    "feature_labels",
+    "feature_unit",
+    "format_value",
+    "has_specific_label",
+    "reason_text",
+    "reasons",
+]

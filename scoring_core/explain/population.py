@@ -1,0 +1,147 @@
+"""How a client compares with other clients: percentiles, distributions, similar clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Population", "FeatureComparison", "SimilarClients"]
+
+
+@dataclass
+class FeatureComparison:
+    """A client's value of one feature against all, repaid and defaulted clients."""
+
+    feature: str
+    value: object
+    percentile_all: float | None
+    percentile_repaid: float | None
+    percentile_defaulted: float | None
+    bins: list[float] = field(default_factory=list)
+    counts_all: list[int] = field(default_factory=list)
+    counts_repaid: list[int] = field(default_factory=list)
+    counts_defaulted: list[int] = field(default_factory=list)
+    categories: dict[str, dict[str, int]] | None = None  # categorical features: level -> counts
+
+
+@dataclass
+class SimilarClients:
+    """The nearest clients on the given features and their observed default rate."""
+
+    features: list[str]
+    client_ids: list[int]
+    n_labelled: int
+    default_rate: float | None
+
+
+class Population:
+    """Reference clients (feature rows and, where known, their outcome), indexed once.
+
+    Outcomes are used only in aggregate (percentiles among repaid / defaulted clients, the
+    default rate of similar clients); no client's own outcome is ever returned.
+    """
+
+    def __init__(self, X: pd.DataFrame, y: pd.Series | None = None, *, bins: int = 30):
+        self.X = X
+        self.y = (y.reindex(X.index) if y is not None else pd.Series(np.nan, index=X.index)).astype(float)
+        self._bins = bins
+        self._sorted: dict[tuple[str, str], np.ndarray] = {}
+        self._masks = {
+            "all": np.ones(len(X), dtype=bool),
+            "repaid": (self.y == 0).to_numpy(),
+            "defaulted": (self.y == 1).to_numpy(),
+        }
+        self._nn = None
+
+    def _values(self, feature: str, group: str) -> np.ndarray:
+        key = (feature, group)
+        if key not in self._sorted:
+            v = self.X[feature].to_numpy(dtype=float, na_value=np.nan)[self._masks[group]]
+            self._sorted[key] = np.sort(v[~np.isnan(v)])
+        return self._sorted[key]
+
+    def percentile(self, feature: str, value, group: str = "all") -> float | None:
+        """Share (0-100) of the group's clients with a lower value (ties count half)."""
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        v = self._values(feature, group)
+        if len(v) == 0:
+            return None
+        lo = np.searchsorted(v, value, "left")
+        hi = np.searchsorted(v, value, "right")
+        return float(100.0 * (lo + (hi - lo) / 2) / len(v))
+
+    def is_numeric(self, feature: str) -> bool:
+        return not isinstance(self.X[feature].dtype, pd.CategoricalDtype)
+
+    def compare(self, feature: str, value) -> FeatureComparison:
+        """Percentiles and the distributions to plot for ``feature``."""
+        if feature not in self.X.columns:
+            raise KeyError(f"unknown feature {feature!r}")
+        if not self.is_numeric(feature):
+            col = self.X[feature].astype("object").fillna("(missing)")
+            cats = {}
+            for group, mask in self._masks.items():
+                cats[group] = {str(k): int(n) for k, n in col[mask].value_counts().items()}
+            return FeatureComparison(feature, value, None, None, None, categories=cats)
+        allv = self._values(feature, "all")
+        if len(allv):
+            lo, hi = np.quantile(allv, [0.005, 0.995])
+            if hi <= lo:
+                hi = lo + 1.0
+            edges = np.linspace(lo, hi, self._bins + 1)
+        else:
+            edges = np.linspace(0, 1, self._bins + 1)
+        counts = {
+            g: np.histogram(np.clip(self._values(feature, g), edges[0], edges[-1]), edges)[0].tolist()
+            for g in self._masks
+        }
+        val = None if value is None else float(value)
+        return FeatureComparison(
+            feature,
+            val,
+            self.percentile(feature, val, "all"),
+            self.percentile(feature, val, "repaid"),
+            self.percentile(feature, val, "defaulted"),
+            edges.tolist(),
+            counts["all"],
+            counts["repaid"],
+            counts["defaulted"],
+        )
+
+    # -- similar clients ------------------------------------------------------------------
+    def fit_neighbours(self, features: list[str]) -> Population:
+        """Index clients on the percentile ranks of ``features`` (numeric ones) for :meth:`similar`."""
+        from sklearn.neighbors import NearestNeighbors
+
+        feats = [f for f in features if f in self.X.columns and self.is_numeric(f)]
+        if not feats:
+            raise ValueError("no numeric feature to find similar clients on")
+        Z = self._ranks(self.X[feats])
+        self._nn = (feats, NearestNeighbors().fit(Z))
+        return self
+
+    def _ranks(self, frame: pd.DataFrame) -> np.ndarray:
+        cols = []
+        for f in frame.columns:
+            v = self._values(f, "all")
+            x = frame[f].to_numpy(dtype=float, na_value=np.nan)
+            r = np.searchsorted(v, x, "left") / max(1, len(v))
+            cols.append(np.where(np.isnan(x), 0.5, r))
+        return np.column_stack(cols)
+
+    def similar(self, row: pd.DataFrame, k: int = 50, exclude: int | None = None) -> SimilarClients:
+        """The ``k`` most similar clients to the one-row ``row`` and their default rate."""
+        if self._nn is None:
+            raise RuntimeError("call fit_neighbours first")
+        feats, nn = self._nn
+        dist, idx = nn.kneighbors(self._ranks(row[feats]), n_neighbors=min(k + 1, len(self.X)))
+        ids = self.X.index.to_numpy()[idx[0]]
+        keep = ids != exclude if exclude is not None else np.ones(len(ids), dtype=bool)
+        ids, rows = ids[keep][:k], idx[0][keep][:k]
+        labels = self.y.to_numpy()[rows]
+        labels = labels[~np.isnan(labels)]
+        rate = float(labels.mean()) if len(labels) else None
+        return SimilarClients(feats, [int(i) for i in ids], int(len(labels)), rate)

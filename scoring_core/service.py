@@ -1,0 +1,165 @@
+"""Everything a client-facing front end needs, loaded once: the model, the clients' data,
+the explainer and the reference population.
+
+The API and the in-process dashboard backend both wrap a :class:`ScoringService`; nothing
+here reads a file or builds a model per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset, load_dataset
+from .errors import UnknownClientError
+from .explain.local import Explainer, Explanation
+from .explain.population import FeatureComparison, Population, SimilarClients
+from .explain.reasons import reasons
+from .explain.whatif import Counterfactual, counterfactual, what_if_features
+from .features import HistoryStore
+from .model.artifact import load_model
+from .model.scoring import ScoringModel
+
+__all__ = ["ScoringService", "PROFILE_FIELDS"]
+
+log = logging.getLogger(__name__)
+
+#: Application fields shown in a client profile (never the outcome).
+PROFILE_FIELDS = (
+    "CODE_GENDER",
+    "DAYS_BIRTH",
+    "NAME_FAMILY_STATUS",
+    "CNT_CHILDREN",
+    "NAME_EDUCATION_TYPE",
+    "NAME_INCOME_TYPE",
+    "OCCUPATION_TYPE",
+    "DAYS_EMPLOYED",
+    "AMT_INCOME_TOTAL",
+    "NAME_CONTRACT_TYPE",
+    "AMT_CREDIT",
+    "AMT_ANNUITY",
+    "AMT_GOODS_PRICE",
+    "NAME_HOUSING_TYPE",
+    "FLAG_OWN_CAR",
+    "FLAG_OWN_REALTY",
+)
+
+
+def _py(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, np.floating):
+        return None if np.isnan(v) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+class ScoringService:
+    """Scores, explanations, comparisons and what-ifs for the clients of a data set."""
+
+    def __init__(self, model: ScoringModel, dataset: Dataset, *, neighbours_on: int = 10):
+        t0 = time.perf_counter()
+        self.model = model
+        tables = dataset.feature_tables("all")
+        apps = tables["application"]
+        self._outcome = (
+            pd.Series(
+                pd.to_numeric(apps["TARGET"], errors="coerce").to_numpy(dtype=float),
+                index=apps["SK_ID_CURR"].to_numpy(),
+            )
+            if "TARGET" in apps
+            else None
+        )
+        self.store = HistoryStore(tables)
+        self.features = model.features(tables)
+        self.probabilities = pd.Series(
+            model.predict_proba(self.features), index=self.features.index, name="probability"
+        )
+        self.explainer = Explainer(model)
+        if self.explainer.kind == "linear":
+            self.explainer.fit_reference(self.features)
+        self.population = Population(self.features, self._outcome)
+        top = [d["feature"] for d in model.metadata.get("global_importance", [])][: neighbours_on * 2]
+        numeric = [f for f in top if self.population.is_numeric(f)][:neighbours_on]
+        if numeric:
+            self.population.fit_neighbours(numeric)
+        log.info("scoring service ready: %d clients in %.1fs", len(self.features), time.perf_counter() - t0)
+
+    @classmethod
+    def from_paths(cls, model_dir: str | Path, data_dir: str | Path, **kw) -> ScoringService:
+        return cls(load_model(model_dir), load_dataset(data_dir, progress=False), **kw)
+
+    # -- lookups ---------------------------------------------------------------------------
+    @property
+    def client_ids(self) -> np.ndarray:
+        return self.features.index.to_numpy()
+
+    def _check(self, client_id: int) -> int:
+        try:
+            cid = int(client_id)
+        except (TypeError, ValueError):
+            raise UnknownClientError(client_id) from None
+        if cid not in self.store:
+            raise UnknownClientError(cid)
+        return cid
+
+    def client_tables(self, client_id: int) -> dict[str, pd.DataFrame]:
+        return self.store.client_tables(self._check(client_id))
+
+    def feature_row(self, client_id: int) -> pd.DataFrame:
+        cid = self._check(client_id)
+        return self.features.loc[[cid]]
+
+    # -- answers ---------------------------------------------------------------------------
+    def profile(self, client_id: int) -> dict:
+        """The client's main application fields (the outcome is never included)."""
+        app = self.client_tables(client_id)["application"].iloc[0]
+        out = {"client_id": int(client_id)}
+        out.update({f: _py(app[f]) for f in PROFILE_FIELDS})
+        return out
+
+    def score(self, client_id: int) -> dict:
+        cid = self._check(client_id)
+        p = float(self.probabilities.loc[cid])
+        return {
+            "client_id": cid,
+            "probability": p,
+            "threshold": self.model.threshold,
+            "decision": str(self.model.decide(np.array([p]))[0]),
+            "model_version": self.model.version,
+        }
+
+    def explain(self, client_id: int, *, top: int | None = 10, lang: str = "en") -> Explanation:
+        cid = self._check(client_id)
+        e = self.explainer.explain(self.features.loc[[cid]], client_id=cid)
+        return self._finish(e, top, lang)
+
+    def _finish(self, e: Explanation, top: int | None, lang: str) -> Explanation:
+        e.reasons = [r.text for r in reasons(e, self.population, lang=lang)]
+        return e.top(top) if top else e
+
+    def what_if(
+        self, client_id: int, changes: dict, *, top: int | None = 10, lang: str = "en"
+    ) -> Explanation:
+        """The client rescored with ``changes`` to application fields (same feature pipeline)."""
+        cid = self._check(client_id)
+        X = what_if_features(self.model, self.store.client_tables(cid), changes)
+        return self._finish(self.explainer.explain(X, client_id=cid), top, lang)
+
+    def counterfactual(self, client_id: int) -> Counterfactual:
+        return counterfactual(self.model, self.client_tables(client_id))
+
+    def compare(self, client_id: int, feature: str) -> FeatureComparison:
+        row = self.feature_row(client_id)
+        if feature not in row.columns:
+            raise KeyError(f"unknown feature {feature!r}")
+        return self.population.compare(feature, _py(row[feature].iloc[0]))
+
+    def similar(self, client_id: int, k: int = 50) -> SimilarClients:
+        cid = self._check(client_id)
+        return self.population.similar(self.features.loc[[cid]], k=k, exclude=cid)
