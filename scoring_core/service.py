@@ -84,6 +84,7 @@ class ScoringService:
         if self.explainer.kind == "linear":
             self.explainer.fit_reference(self.features)
         self.population = Population(self.features, self._outcome)
+        self._dependence: tuple[pd.DataFrame, pd.DataFrame] | None = None
         top = [d["feature"] for d in model.metadata.get("global_importance", [])][: neighbours_on * 2]
         numeric = [f for f in top if self.population.is_numeric(f)][:neighbours_on]
         if numeric:
@@ -159,6 +160,22 @@ class ScoringService:
         if feature not in row.columns:
             raise KeyError(f"unknown feature {feature!r}")
         return self.population.compare(feature, _py(row[feature].iloc[0]))
+
+    def dependence(self, feature: str, *, sample: int = 2000, seed: int = 0) -> pd.DataFrame:
+        """Value against contribution (log-odds) of ``feature`` over a sample of clients.
+
+        The sample's contributions are computed once and kept, so that every feature's
+        dependence plot after the first is a lookup.
+        """
+        if feature not in self.features.columns:
+            raise KeyError(f"unknown feature {feature!r}")
+        if self._dependence is None:
+            n = min(sample, len(self.features))
+            X = self.features.sample(n, random_state=seed) if n < len(self.features) else self.features
+            contrib, _ = self.explainer.contributions(X)
+            self._dependence = (X, pd.DataFrame(contrib, index=X.index, columns=self.features.columns))
+        X, contrib = self._dependence
+        return pd.DataFrame({"value": X[feature], "shap": contrib[feature]})
 
     def similar(self, client_id: int, k: int = 50) -> SimilarClients:
         cid = self._check(client_id)

@@ -225,3 +225,13 @@ def test_reason_sentences():
     assert reason_text("EXT_SOURCE_1", None, +1, None, "fr").startswith(
         "Le score de crédit externe 1 est inconnu"
     )
+
+
+def test_dependence_data(service):
+    dep = service.dependence("EXT_SOURCES_MEAN", sample=300)
+    assert list(dep.columns) == ["value", "shap"] and len(dep) == 300
+    direct, _ = service.explainer.contributions(service.features.loc[dep.index[:5]])
+    col = list(service.features.columns).index("EXT_SOURCES_MEAN")
+    np.testing.assert_allclose(dep["shap"].iloc[:5], direct[:, col])
+    with pytest.raises(KeyError):
+        service.dependence("NOPE")
