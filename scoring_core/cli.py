@@ -115,7 +115,34 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the reasons")
     e.add_argument("--json", action="store_true", help="print the JSON of the contract")
     e.set_defaults(func=_cmd_explain)
+
+    sv = sub.add_parser("serve", parents=[common], help="run the scoring API (needs SCORING_API_KEY)")
+    sv.add_argument("--model", type=Path, required=True, help="model directory")
+    sv.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
+    sv.add_argument("--no-auth", action="store_true",
+                    help="run WITHOUT authentication (local experiments only; refused by default)")
+    sv.set_defaults(func=_cmd_serve)
     return p
+
+
+def _cmd_serve(args) -> int:
+    try:
+        import uvicorn
+
+        from scoring_api.app import build
+        from scoring_api.settings import ApiSettings
+    except ImportError as exc:
+        raise ScoringError(f"the API needs its extra: pip install -e '.[api]' ({exc.name} missing)") from None
+    settings = ApiSettings()
+    if not settings.keys() and not args.no_auth:
+        raise ScoringError("no API key: set SCORING_API_KEY=... (or pass --no-auth for a local experiment)")
+    if args.no_auth:
+        print("warning: running WITHOUT authentication", file=sys.stderr)
+    app = build(args.model, args.data_dir, settings=settings, allow_no_auth=args.no_auth)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return 0
 
 
 def _cmd_explain(args) -> int:

@@ -265,3 +265,26 @@ def test_explain_unknown_client(model_dir, synth_dir):
         "unknown client",
         "42",
     )
+
+
+def test_serve_refuses_without_key(model_dir, synth_dir):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "SCORING_API_KEY"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scoring_core",
+            "serve",
+            "--model",
+            str(model_dir),
+            "--data-dir",
+            str(synth_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert_bad_input(proc, "SCORING_API_KEY")
