@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Set up and run the main job (until the dashboard and API land: data -> model -> scores).
+# Set up and run the main job (until the dashboard lands: data -> model -> scores -> scoring API).
 #   ./run.sh                      synthetic data (20,000 clients), quick model, scores
 #   SCORING_DATA_DIR=DIR ./run.sh the same on your own data in the Kaggle layout
 #   SCORING_TRAIN_ARGS="--tune-budget 300" ./run.sh   full training instead of --quick
-# Outputs go to data/ and models/ (git-ignored); MLflow runs to ./mlflow.db and ./mlruns.
+# Outputs go to data/ and models/ (git-ignored); MLflow runs to ./mlflow.db and ./mlruns;
+# the API's audit log to ./audit.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")"
-source scripts/_setup.sh
+source scripts/_setup.sh api
 CLIENTS="${SCORING_SYNTH_CLIENTS:-20000}"
 DATA_DIR="${SCORING_DATA_DIR:-}"
 TRAIN_ARGS="${SCORING_TRAIN_ARGS:---quick}"
@@ -23,3 +24,12 @@ python -m scoring_core train --data-dir "$DATA_DIR" --out models/current $TRAIN_
 python -m scoring_core score --model models/current --data-dir "$DATA_DIR" --out data/scores.csv
 echo ">> scores in data/scores.csv; model in models/current"
 echo ">> MLflow UI: .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db  (then open http://127.0.0.1:5000)"
+if [ -z "${SCORING_API_KEY:-}" ]; then
+    SCORING_API_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+    export SCORING_API_KEY
+fi
+PORT="${SCORING_API_PORT:-8000}"
+echo ">> scoring API on http://127.0.0.1:$PORT (docs: /docs); API key: $SCORING_API_KEY"
+echo ">> e.g. curl -H \"X-API-Key: $SCORING_API_KEY\" http://127.0.0.1:$PORT/clients/100002/explanation"
+echo ">> Ctrl-C to stop"
+exec python -m scoring_core serve --model models/current --data-dir "$DATA_DIR" --port "$PORT"
