@@ -5,7 +5,8 @@ Clients are generated in fixed-size chunks, each from its own random stream deri
 
 Each client has two latent risks: ``R`` shows in the application fields, ``H`` in the
 history tables (history rows see ``0.35 R + 0.94 H``). The default probability is
-``expit(b0 + b1 (w R + sqrt(1 - w^2) H))``, with ``b0`` solved for the target default rate.
+``expit(b0 + b1 (w R + sqrt(1 - w^2) H) + b2 B)`` where ``B`` is the standardized loan burden
+(log annuity / income), with ``b0`` solved for the target default rate.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ _FIRST_CLIENT_ID = 100002
 _FIRST_BUREAU_ID = 5000000
 _FIRST_PREV_ID = 1000001
 _FORMATS = ("csv", "parquet")
+# log(annuity / income) of the calibrated population: mean and standard deviation
+_BURDEN_MEAN, _BURDEN_SD = -1.84, 0.78
 _OUT_TABLES = ("application_train", "application_test", *HISTORY_TABLES)
 
 
@@ -67,6 +70,7 @@ class SynthConfig:
 
     default_rate: float = 0.08
     risk_slope: float = 1.95  # b1
+    burden_slope: float = 0.45  # effect of the loan burden (log annuity / income, standardized)
     app_weight: float = 0.88  # w: share of the risk visible in the application
     app_risk_scale: float = 3.6  # real rank correlation with default -> latent loading
     hist_risk_scale: float = 2.5
@@ -79,9 +83,8 @@ class SynthConfig:
         """``b0`` such that the mean default probability is ``default_rate``."""
         x, w = np.polynomial.hermite_e.hermegauss(80)
         w = w / w.sum()
-        return brentq(
-            lambda b0: float(np.sum(w * expit(b0 + self.risk_slope * x))) - self.default_rate, -20, 5
-        )
+        slope = float(np.hypot(self.risk_slope, self.burden_slope))
+        return brentq(lambda b0: float(np.sum(w * expit(b0 + slope * x))) - self.default_rate, -20, 5)
 
 
 @dataclass
@@ -123,9 +126,13 @@ class _Generator:
         r = rng.standard_normal(n)
         h = rng.standard_normal(n)
         w = cfg.app_weight
-        p = expit(self.b0 + cfg.risk_slope * (w * r + np.sqrt(1 - w * w) * h))
-        target = (rng.random(n) < p).astype(np.int64)
         app = self.app.sample(r, rng)
+        # affordability: a heavier loan for the income raises the risk (what a smaller credit or a
+        # longer term changes, hence what counterfactual suggestions can act on)
+        burden = np.log(app["AMT_ANNUITY"] / app["AMT_INCOME_TOTAL"])
+        burden = np.where(np.isfinite(burden), (burden - _BURDEN_MEAN) / _BURDEN_SD, 0.0)
+        p = expit(self.b0 + cfg.risk_slope * (w * r + np.sqrt(1 - w * w) * h) + cfg.burden_slope * burden)
+        target = (rng.random(n) < p).astype(np.int64)
         hrisk = cfg.hist_app_mix * r + np.sqrt(1 - cfg.hist_app_mix**2) * h
         bureau, bb = self.hist.bureau_tables(ids, hrisk, rng, self.next_bureau)
         self.next_bureau += len(bureau["SK_ID_BUREAU"])
