@@ -121,8 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
-    sv.add_argument("--no-auth", action="store_true",
-                    help="run WITHOUT authentication (local experiments only; refused by default)")
+    sv.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="run WITHOUT authentication (local experiments only; refused by default)",
+    )
     sv.set_defaults(func=_cmd_serve)
     return p
 

@@ -152,7 +152,7 @@ class Explainer:
     def contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """``(contributions (n, features), base values (n,))`` in log-odds."""
         if self.kind == "tree":
-            out = self.model.estimator.predict(X, pred_contrib=True)
+            out = self.model.estimator.predict(self.model.booster_input(X), pred_contrib=True)
             return out[:, :-1], out[:, -1]
         if self._mean is None:
             raise RuntimeError("call fit_reference(training features) first for a linear model")
@@ -177,9 +177,9 @@ class Explainer:
         p = float(expit(raw))
         p_base = float(expit(b))
         scale = (p - p_base) / (raw - b) if abs(raw - b) > 1e-12 else p * (1 - p)
-        values = X.iloc[0]
+        values = X.iloc[0].tolist()
         items = [
-            Contribution(f, values.iloc[j], float(c[j]), float(c[j] * scale))
+            Contribution(f, values[j], float(c[j]), float(c[j] * scale))
             for j, f in enumerate(self.model.feature_names)
         ]
         cid = client_id if client_id is not None else _index_id(X)

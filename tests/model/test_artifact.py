@@ -120,3 +120,18 @@ def test_refuses_to_replace_a_non_model_directory(tmp_path, quick_result):
 def test_format_version_recorded(tmp_path, quick_result):
     save_model(quick_result.model, tmp_path / "m")
     assert load_model(tmp_path / "m").metadata["format_version"] == FORMAT_VERSION
+
+
+def test_fast_booster_input_matches_lightgbm_dataframe_path(tmp_path, quick_result, train_tables):
+    model = load_model(save_model(quick_result.model, tmp_path / "m"))
+    X = model.features(train_tables).iloc[:300].copy()
+    cat = X.select_dtypes("category").columns[0]
+    X.loc[X.index[:20], cat] = None  # missing categories too
+    assert isinstance(model.booster_input(X), np.ndarray)  # the fast path is taken
+    np.testing.assert_allclose(model.predict_proba(X), model.estimator.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(
+        model.estimator.predict(model.booster_input(X), pred_contrib=True),
+        model.estimator.predict(X, pred_contrib=True),
+        rtol=1e-12,
+        atol=1e-12,
+    )
