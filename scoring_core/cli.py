@@ -135,6 +135,7 @@ def _cmd_serve(args) -> int:
         import uvicorn
 
         from scoring_api.app import build
+        from scoring_api.logs import log_config
         from scoring_api.settings import ApiSettings
     except ImportError as exc:
         raise ScoringError(f"the API needs its extra: pip install -e '.[api]' ({exc.name} missing)") from None
@@ -144,7 +145,8 @@ def _cmd_serve(args) -> int:
     if args.no_auth:
         print("warning: running WITHOUT authentication", file=sys.stderr)
     app = build(args.model, args.data_dir, settings=settings, allow_no_auth=args.no_auth)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    level = "warning" if args.quiet else "info"
+    uvicorn.run(app, host=args.host, port=args.port, log_level=level, log_config=log_config(level))
     return 0
 
 

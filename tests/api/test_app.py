@@ -240,3 +240,20 @@ def test_openapi_docs(setup):
     spec = client.get("/openapi.json").json()
     assert "/clients/{client_id}/explanation" in spec["paths"] and "Application" in json.dumps(spec)
     assert client.get("/docs").status_code == 200
+
+
+def test_json_logs():
+    import logging
+
+    from scoring_api.logs import JsonFormatter
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        rec = logging.LogRecord(
+            "scoring_api", logging.ERROR, __file__, 1, "failed %s", ("x",), sys.exc_info()
+        )
+    d = json.loads(JsonFormatter().format(rec))
+    assert d["level"] == "error" and d["message"] == "failed x" and d["exception"] == "ValueError"

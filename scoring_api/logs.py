@@ -1,0 +1,41 @@
+"""Structured (JSON lines) logging for the API server."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+__all__ = ["JsonFormatter", "log_config"]
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message (and exception type, no trace)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            out["exception"] = record.exc_info[0].__name__
+            out["trace"] = self.formatException(record.exc_info)  # server-side only, never sent to clients
+        return json.dumps(out, ensure_ascii=False)
+
+
+def log_config(level: str = "info") -> dict:
+    """A ``logging.config.dictConfig`` for uvicorn and the API: JSON lines on stderr."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    loggers = {
+        name: {"handlers": ["json"], "level": level.upper(), "propagate": False}
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "scoring_api", "scoring_core")
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "scoring_api.logs.JsonFormatter"}},
+        "handlers": {"json": handler},
+        "loggers": loggers,
+    }
