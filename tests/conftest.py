@@ -64,3 +64,17 @@ def quick_result(train_tables):
     from scoring_core.model.training import TrainConfig, train
 
     return train(train_tables, TrainConfig(quick=True, seed=1), progress=False)
+
+
+@pytest.fixture(scope="session")
+def train_dataset(train_tables):
+    """``train_tables`` as a loaded :class:`~scoring_core.data.Dataset` (labelled clients only)."""
+    from scoring_core.data import Dataset
+
+    return Dataset(
+        None,
+        {
+            "application_train": train_tables["application"],
+            **{k: v for k, v in train_tables.items() if k != "application"},
+        },
+    )

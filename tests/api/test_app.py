@@ -20,16 +20,10 @@ H = {"X-API-Key": KEY}
 
 
 @pytest.fixture(scope="module")
-def setup(quick_result, train_tables, tmp_path_factory):
+def setup(quick_result, train_dataset, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("api")
     save_model(quick_result.model, tmp / "model")
-    ds = Dataset(
-        None,
-        {
-            "application_train": train_tables["application"],
-            **{k: v for k, v in train_tables.items() if k != "application"},
-        },
-    )
+    ds = train_dataset
     service = ScoringService(quick_result.model, ds)
     settings = ApiSettings(key=f"advisor:{KEY},other-key", audit_log=tmp / "audit.jsonl", batch_limit=3)
     app = create_app(service, ds, settings=settings, model_dir=tmp / "model")

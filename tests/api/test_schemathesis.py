@@ -13,21 +13,14 @@ from schemathesis.checks import not_a_server_error
 
 from scoring_api.app import create_app
 from scoring_api.settings import ApiSettings
-from scoring_core.data import Dataset
 from scoring_core.service import ScoringService
 
 KEY = "fuzz-key"
 
 
 @pytest.fixture(scope="module")
-def api_schema(quick_result, train_tables, tmp_path_factory):
-    ds = Dataset(
-        None,
-        {
-            "application_train": train_tables["application"],
-            **{k: v for k, v in train_tables.items() if k != "application"},
-        },
-    )
+def api_schema(quick_result, train_dataset, tmp_path_factory):
+    ds = train_dataset
     app = create_app(
         ScoringService(quick_result.model, ds),
         ds,

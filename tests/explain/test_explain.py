@@ -4,21 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_core.data import Dataset
 from scoring_core.errors import UnknownClientError
 from scoring_core.explain import ACTIONABLE_FIELDS, OTHER_FEATURES, Explainer, WhatIfError, counterfactual
 from scoring_core.service import ScoringService
 
 
 @pytest.fixture(scope="module")
-def service(quick_result, train_tables):
-    ds = Dataset(
-        None,
-        {
-            "application_train": train_tables["application"],
-            **{k: v for k, v in train_tables.items() if k != "application"},
-        },
-    )
+def service(quick_result, train_dataset):
+    ds = train_dataset
     return ScoringService(quick_result.model, ds)
 
 
@@ -148,18 +141,12 @@ def test_what_if_bad_input(service):
 
 
 @pytest.fixture(scope="module")
-def full_service(train_tables):
+def full_service(train_tables, train_dataset):
     """A model with enough trees to react to loan amounts (the quick one has a handful)."""
     from scoring_core.model.training import TrainConfig, train
 
     result = train(train_tables, TrainConfig(tune=False, folds=3, seed=1), progress=False)
-    ds = Dataset(
-        None,
-        {
-            "application_train": train_tables["application"],
-            **{k: v for k, v in train_tables.items() if k != "application"},
-        },
-    )
+    ds = train_dataset
     return ScoringService(result.model, ds)
 
 
