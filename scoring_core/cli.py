@@ -132,21 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_serve(args) -> int:
     try:
-        import uvicorn
-
-        from scoring_api.app import build
-        from scoring_api.logs import log_config
-        from scoring_api.settings import ApiSettings
+        from scoring_api.server import serve
     except ImportError as exc:
         raise ScoringError(f"the API needs its extra: pip install -e '.[api]' ({exc.name} missing)") from None
-    settings = ApiSettings()
-    if not settings.keys() and not args.no_auth:
-        raise ScoringError("no API key: set SCORING_API_KEY=... (or pass --no-auth for a local experiment)")
     if args.no_auth:
         print("warning: running WITHOUT authentication", file=sys.stderr)
-    app = build(args.model, args.data_dir, settings=settings, allow_no_auth=args.no_auth)
-    level = "warning" if args.quiet else "info"
-    uvicorn.run(app, host=args.host, port=args.port, log_level=level, log_config=log_config(level))
+    serve(args.model, args.data_dir, host=args.host, port=args.port, no_auth=args.no_auth, quiet=args.quiet)
     return 0
 
 
