@@ -24,12 +24,12 @@ __all__ = ["Reason", "reasons", "reason_text"]
 
 _UP = {"en": "raises the risk", "fr": "augmente le risque"}
 _DOWN = {"en": "lowers the risk", "fr": "diminue le risque"}
-# French agreement: (verb, high, low, known) by gender/number of the label
+# French agreement: (verb, high, low, unknown) by gender/number of the label
 _FR = {
-    "m": ("est", "élevé", "faible", "connu"),
-    "f": ("est", "élevée", "faible", "connue"),
-    "mp": ("sont", "élevés", "faibles", "connus"),
-    "fp": ("sont", "élevées", "faibles", "connues"),
+    "m": ("est", "élevé", "faible", "inconnu"),
+    "f": ("est", "élevée", "faible", "inconnue"),
+    "mp": ("sont", "élevés", "faibles", "inconnus"),
+    "fp": ("sont", "élevées", "faibles", "inconnues"),
 }
 _UNRANKED = ("flag", "category")
 
@@ -55,11 +55,11 @@ def reason_text(feature: str, value, direction: int, percentile: float | None, l
     tail = _UP[lang] if direction > 0 else _DOWN[lang]
     if lang == "fr":
         subject = feature_label(feature, "fr", article=True)
-        verb, high, low, known = _FR.get(feature_gender(feature), _FR["m"])
+        verb, high, low, unknown = _FR.get(feature_gender(feature), _FR["m"])
     else:
         subject = feature_label(feature, "en")
     if _missing(value):
-        body = f"{subject} {verb} inconnu{known[5:]}" if lang == "fr" else f"{subject} is not known"
+        body = f"{subject} {verb} {unknown}" if lang == "fr" else f"{subject} is not known"
     else:
         shown = format_value(feature, value, lang)
         if percentile is None or feature_unit(feature) in _UNRANKED:
