@@ -18,7 +18,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Security
 from fastapi import Path as PathParam
@@ -30,7 +29,6 @@ from fastapi.security import APIKeyHeader
 from scoring_core import __version__
 from scoring_core.data import Dataset, normalize_table
 from scoring_core.errors import ScoringError, UnknownClientError
-from scoring_core.explain.whatif import WhatIfError
 from scoring_core.features import new_client_tables
 from scoring_core.model.artifact import load_model
 from scoring_core.service import ScoringService
@@ -97,14 +95,6 @@ class AuditLog:
     def close(self) -> None:
         self._listener.stop()
         self._handler.close()
-
-
-def _json_number(v):
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not np.isfinite(v):
-        return None
-    return v
 
 
 def create_app(
@@ -216,7 +206,7 @@ def create_app(
         service: ScoringService = Depends(svc),
     ) -> dict:
         audited(request, key_id, client_id)
-        return {k: _json_number(v) for k, v in service.profile(client_id).items()}
+        return service.profile(client_id)
 
     @app.get("/clients/{client_id}/score", response_model=Score, tags=["clients"])
     def client_score(
@@ -251,18 +241,8 @@ def create_app(
         service: ScoringService = Depends(svc),
     ):
         audited(request, key_id, client_id)
-        try:
-            e = service.what_if(client_id, body.changes, top=top, lang=lang)
-        except WhatIfError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from None
-        score = {
-            "client_id": client_id,
-            "probability": e.probability,
-            "threshold": e.threshold,
-            "decision": e.decision,
-            "model_version": service.model.version,
-        }
-        return {"score": score, "explanation": e.to_dict()}
+        e = service.what_if(client_id, body.changes, top=top, lang=lang)  # bad changes: ScoringError -> 422
+        return {"score": e.score_dict(service.model.version), "explanation": e.to_dict()}
 
     @app.get("/clients/{client_id}/counterfactual", response_model=CounterfactualOut, tags=["clients"])
     def client_counterfactual(
@@ -272,16 +252,7 @@ def create_app(
         service: ScoringService = Depends(svc),
     ):
         audited(request, key_id, client_id)
-        cf = service.counterfactual(client_id)
-        return {
-            "client_id": client_id,
-            "found": cf.found,
-            "changes": cf.changes,
-            "probability": cf.probability,
-            "original_probability": cf.original_probability,
-            "threshold": cf.threshold,
-            "message": cf.message,
-        }
+        return service.counterfactual(client_id).to_dict(client_id)
 
     @app.post(
         "/score",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .data import Dataset, load_dataset
 from .errors import UnknownClientError
-from .explain.local import Explainer, Explanation
+from .explain.local import Explainer, Explanation, json_value
 from .explain.population import FeatureComparison, Population, SimilarClients
 from .explain.reasons import reasons
 from .explain.whatif import Counterfactual, counterfactual, what_if_features
@@ -47,16 +47,6 @@ PROFILE_FIELDS = (
     "FLAG_OWN_CAR",
     "FLAG_OWN_REALTY",
 )
-
-
-def _py(v):
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    if isinstance(v, np.floating):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
 
 
 class ScoringService:
@@ -121,7 +111,7 @@ class ScoringService:
         """The client's main application fields (the outcome is never included)."""
         app = self.client_tables(client_id)["application"].iloc[0]
         out = {"client_id": int(client_id)}
-        out.update({f: _py(app[f]) for f in PROFILE_FIELDS})
+        out.update({f: json_value(app[f]) for f in PROFILE_FIELDS})
         return out
 
     def score(self, client_id: int) -> dict:
@@ -159,7 +149,7 @@ class ScoringService:
         row = self.feature_row(client_id)
         if feature not in row.columns:
             raise KeyError(f"unknown feature {feature!r}")
-        return self.population.compare(feature, _py(row[feature].iloc[0]))
+        return self.population.compare(feature, json_value(row[feature].iloc[0]))
 
     def dependence(self, feature: str, *, sample: int = 2000, seed: int = 0) -> pd.DataFrame:
         """Value against contribution (log-odds) of ``feature`` over a sample of clients.

@@ -61,29 +61,13 @@ class LocalBackend:
 
     def whatif(self, client_id: int, changes: dict, *, top: int = 10, lang: str = "en") -> dict:
         e = self._call(self.service.what_if, client_id, changes, top=top, lang=lang)
-        score = {
-            "client_id": int(client_id),
-            "probability": e.probability,
-            "threshold": e.threshold,
-            "decision": e.decision,
-            "model_version": self.service.model.version,
-        }
-        return {"score": score, "explanation": e.to_dict()}
+        return {"score": e.score_dict(self.service.model.version), "explanation": e.to_dict()}
 
     def profile(self, client_id: int) -> dict:
         return self._call(self.service.profile, client_id)
 
     def counterfactual(self, client_id: int) -> dict:
-        cf = self._call(self.service.counterfactual, client_id)
-        return {
-            "client_id": int(client_id),
-            "found": cf.found,
-            "changes": cf.changes,
-            "probability": cf.probability,
-            "original_probability": cf.original_probability,
-            "threshold": cf.threshold,
-            "message": cf.message,
-        }
+        return self._call(self.service.counterfactual, client_id).to_dict(client_id)
 
 
 class HttpBackend:

@@ -21,7 +21,7 @@ from scipy.special import expit
 
 from ..model.scoring import ScoringModel
 
-__all__ = ["Contribution", "Explanation", "Explainer", "OTHER_FEATURES"]
+__all__ = ["Contribution", "Explanation", "Explainer", "OTHER_FEATURES", "json_value"]
 
 #: Name of the entry that folds the features outside the top K.
 OTHER_FEATURES = "other features"
@@ -80,6 +80,16 @@ class Explanation:
             list(self.reasons),
         )
 
+    def score_dict(self, model_version: str) -> dict:
+        """The score part (the JSON of ``/clients/{id}/score``)."""
+        return {
+            "client_id": self.client_id,
+            "probability": self.probability,
+            "threshold": self.threshold,
+            "decision": self.decision,
+            "model_version": model_version,
+        }
+
     def to_dict(self) -> dict:
         """The JSON of the ``explain`` contract."""
         return {
@@ -89,14 +99,15 @@ class Explanation:
             "decision": self.decision,
             "base_value": self.base_value,
             "contributions": [
-                {"feature": c.feature, "value": _json_value(c.value), "shap": c.shap, "points": c.points}
+                {"feature": c.feature, "value": json_value(c.value), "shap": c.shap, "points": c.points}
                 for c in self.contributions
             ],
             "reasons": list(self.reasons),
         }
 
 
-def _json_value(v):
+def json_value(v):
+    """A plain JSON value: ``None`` for missing, Python numbers for numpy scalars."""
     if v is None:
         return None
     if isinstance(v, (np.floating, float)):

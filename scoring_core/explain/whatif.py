@@ -132,6 +132,18 @@ class Counterfactual:
     threshold: float | None = None
     message: str = ""
 
+    def to_dict(self, client_id: int) -> dict:
+        """The JSON of ``/clients/{id}/counterfactual``."""
+        return {
+            "client_id": int(client_id),
+            "found": self.found,
+            "changes": self.changes,
+            "probability": self.probability,
+            "original_probability": self.original_probability,
+            "threshold": self.threshold,
+            "message": self.message,
+        }
+
 
 def counterfactual(
     model: ScoringModel,
