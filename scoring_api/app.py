@@ -15,6 +15,7 @@ import queue
 import secrets
 import threading
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,10 +35,13 @@ from scoring_core.model.artifact import load_model
 from scoring_core.service import ScoringService
 
 from .schemas import (
+    BivariateOut,
     CounterfactualOut,
     ExplanationOut,
+    FeatureComparisonOut,
     Health,
     ModelInfo,
+    Portfolio,
     Score,
     ScoreRequest,
     ScoreResponse,
@@ -175,19 +179,7 @@ def create_app(
 
     @app.get("/model", response_model=ModelInfo, tags=["service"])
     def model_info(key_id: str = Depends(caller)):
-        m = state.service.model
-        meta = m.metadata
-        return {
-            "model_version": m.version,
-            "created_at": meta.get("created_at"),
-            "model_kind": meta.get("model_kind"),
-            "threshold": m.threshold,
-            "cost_weights": meta.get("cost_weights", {}),
-            "metrics": meta.get("metrics", {}),
-            "n_features": len(m.feature_names),
-            "training": meta.get("training", {}),
-            "packages": meta.get("packages", {}),
-        }
+        return state.service.model_summary()
 
     @app.post("/model/reload", response_model=Health, tags=["service"])
     def reload(key_id: str = Depends(caller)):
@@ -197,6 +189,19 @@ def create_app(
             raise HTTPException(status_code=409, detail=f"reload failed, current model kept: {exc}") from None
         log.info("model reloaded by %s: %s", key_id, version)
         return {"status": "ok", "model_version": version}
+
+    @app.get("/clients", response_model=Portfolio, tags=["clients"])
+    def portfolio(
+        request: Request,
+        limit: int = Query(50, ge=1, le=1000, description="clients returned"),
+        offset: int = Query(0, ge=0),
+        order: str = Query("risk", pattern="^(risk|id)$", description="risk: highest probability first"),
+        prefix: str = Query("", pattern="^[0-9]{0,10}$", description="client ids starting with"),
+        key_id: str = Depends(caller),
+        service: ScoringService = Depends(svc),
+    ):
+        audited(request, key_id, None)
+        return service.portfolio(limit=limit, offset=offset, order=order, prefix=prefix)
 
     @app.get("/clients/{client_id}", tags=["clients"])
     def client(
@@ -253,6 +258,33 @@ def create_app(
     ):
         audited(request, key_id, client_id)
         return service.counterfactual(client_id).to_dict(client_id)
+
+    @app.get(
+        "/clients/{client_id}/population/{feature}", response_model=FeatureComparisonOut, tags=["clients"]
+    )
+    def client_population(
+        request: Request,
+        client_id: int = _ClientId,
+        feature: str = PathParam(..., max_length=200, description="feature name"),
+        key_id: str = Depends(caller),
+        service: ScoringService = Depends(svc),
+    ):
+        audited(request, key_id, client_id)
+        return asdict(service.compare(client_id, feature))
+
+    @app.get("/clients/{client_id}/bivariate", response_model=BivariateOut, tags=["clients"])
+    def client_bivariate(
+        request: Request,
+        client_id: int = _ClientId,
+        x: str = Query(..., max_length=200, description="feature on the x axis"),
+        y: str = Query(..., max_length=200, description="feature on the y axis"),
+        color: str = Query("score", pattern="^(score|outcome)$"),
+        bins: int = Query(25, ge=5, le=60),
+        key_id: str = Depends(caller),
+        service: ScoringService = Depends(svc),
+    ):
+        audited(request, key_id, client_id)
+        return service.bivariate(client_id, x, y, color=color, bins=bins).to_dict()
 
     @app.post(
         "/score",

@@ -115,3 +115,46 @@ class ModelInfo(BaseModel):
     n_features: int
     training: dict[str, Any]
     packages: dict[str, str]
+    global_importance: list[dict[str, Any]] = Field(
+        default_factory=list, description="mean |SHAP| per feature (log-odds), largest first"
+    )
+    threshold_curve: dict[str, list[float]] | None = Field(
+        None, description="out-of-fold confusion counts (tn, fp, fn, tp) at each threshold"
+    )
+
+
+class PortfolioClient(BaseModel):
+    client_id: int
+    probability: float
+    decision: Literal["approve", "refuse"]
+
+
+class Portfolio(BaseModel):
+    total: int = Field(..., description="clients matching the query")
+    clients: list[PortfolioClient]
+
+
+class FeatureComparisonOut(BaseModel):
+    feature: str
+    value: float | int | str | bool | None
+    percentile_all: float | None
+    percentile_repaid: float | None
+    percentile_defaulted: float | None
+    bins: list[float]
+    counts_all: list[int]
+    counts_repaid: list[int]
+    counts_defaulted: list[int]
+    categories: dict[str, dict[str, int]] | None
+
+
+class BivariateOut(BaseModel):
+    x: str
+    y: str
+    color: Literal["score", "outcome"]
+    x_edges: list[float]
+    y_edges: list[float]
+    counts: list[list[int]]
+    values: list[list[float | None]] = Field(..., description="cell means; null below min_count clients")
+    min_count: int
+    client_x: float | None
+    client_y: float | None

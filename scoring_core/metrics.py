@@ -28,6 +28,7 @@ __all__ = [
     "business_cost",
     "expected_loss_cost",
     "cost_curve",
+    "confusion_curve",
     "best_threshold",
     "ks_statistic",
     "classification_report",
@@ -118,6 +119,34 @@ def cost_curve(y_true, y_score, *, c_fn: float = 10.0, c_fp: float = 1.0, thresh
     thresholds = np.asarray(thresholds, dtype=float)
     costs = np.array([business_cost(y_true, y_score >= t, c_fn=c_fn, c_fp=c_fp) for t in thresholds])
     return thresholds, costs
+
+
+def confusion_curve(y_true, y_score, thresholds=None) -> dict[str, list]:
+    """Confusion counts at each threshold (refuse when ``score >= threshold``).
+
+    Returns ``{"threshold", "tn", "fp", "fn", "tp"}`` as lists: aggregate counts only, from
+    which the cost, approval rate and error rates at any threshold and any cost weights
+    follow. The default grid is 0, 0.005, ..., 1. Computed in ``O(n log n)``.
+
+    Examples
+    --------
+    >>> c = confusion_curve([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9], [0.5])
+    >>> c["tp"], c["fp"], c["fn"], c["tn"]
+    ([1], [1], [1], [1])
+    """
+    y_true, y_score = _as_arrays(y_true, y_score)
+    thr = np.linspace(0.0, 1.0, 201) if thresholds is None else np.asarray(thresholds, dtype=float)
+    pos = np.sort(y_score[y_true == 1])
+    neg = np.sort(y_score[y_true == 0])
+    tp = len(pos) - np.searchsorted(pos, thr, "left")  # scores >= threshold are refused
+    fp = len(neg) - np.searchsorted(neg, thr, "left")
+    return {
+        "threshold": [float(t) for t in thr],
+        "tn": [int(len(neg) - v) for v in fp],
+        "fp": [int(v) for v in fp],
+        "fn": [int(len(pos) - v) for v in tp],
+        "tp": [int(v) for v in tp],
+    }
 
 
 def best_threshold(y_true, y_score, *, c_fn: float = 10.0, c_fp: float = 1.0) -> tuple[float, float]:

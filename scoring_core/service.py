@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset, load_dataset
-from .errors import UnknownClientError
+from .errors import ScoringError, UnknownClientError
 from .explain.local import Explainer, Explanation, json_value
-from .explain.population import FeatureComparison, Population, SimilarClients
+from .explain.population import Bivariate, FeatureComparison, Population, SimilarClients
 from .explain.reasons import reasons
 from .explain.whatif import Counterfactual, counterfactual, what_if_features
 from .features import HistoryStore
@@ -145,11 +145,73 @@ class ScoringService:
     def counterfactual(self, client_id: int) -> Counterfactual:
         return counterfactual(self.model, self.client_tables(client_id))
 
+    def _feature(self, feature: str) -> str:
+        if feature not in self.features.columns:
+            raise ScoringError(f"unknown feature {feature!r}")
+        return feature
+
     def compare(self, client_id: int, feature: str) -> FeatureComparison:
+        """The client's value of ``feature`` on the distributions of all, repaid and defaulted clients."""
         row = self.feature_row(client_id)
-        if feature not in row.columns:
-            raise KeyError(f"unknown feature {feature!r}")
-        return self.population.compare(feature, json_value(row[feature].iloc[0]))
+        return self.population.compare(self._feature(feature), json_value(row[feature].iloc[0]))
+
+    def bivariate(self, client_id: int, x: str, y: str, *, color: str = "score", bins: int = 25) -> Bivariate:
+        """The population binned on ``x`` and ``y``, coloured by mean score or observed default
+        rate (``color="outcome"``), with the client placed on it. Aggregates only."""
+        row = self.feature_row(client_id)
+        if color not in ("score", "outcome"):
+            raise ScoringError(f"color must be 'score' or 'outcome', got {color!r}")
+        if color == "outcome" and self._outcome is None:
+            raise ScoringError("no known outcomes in the data: colour by score instead")
+        values = self.probabilities if color == "score" else self._outcome
+        try:
+            return self.population.bivariate(
+                self._feature(x), self._feature(y), values, color=color, bins=bins, client=row
+            )
+        except ValueError as exc:
+            raise ScoringError(str(exc)) from None
+
+    def portfolio(
+        self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = ""
+    ) -> dict:
+        """Clients with their score: riskiest first (``order="risk"``) or by id (``"id"``);
+        ``prefix`` keeps the ids that start with it. ``{"total", "clients": [...]}``."""
+        if order not in ("risk", "id"):
+            raise ScoringError(f"order must be 'risk' or 'id', got {order!r}")
+        p = self.probabilities
+        if prefix:
+            if not prefix.isdigit():
+                raise ScoringError(f"a client id is a number, got {prefix!r}")
+            p = p[p.index.astype(str).str.startswith(prefix)]
+        p = p.sort_values(ascending=False, kind="mergesort") if order == "risk" else p.sort_index()
+        page = p.iloc[offset : offset + limit]
+        decisions = self.model.decide(page.to_numpy())
+        return {
+            "total": int(len(p)),
+            "clients": [
+                {"client_id": int(c), "probability": float(v), "decision": str(d)}
+                for c, v, d in zip(page.index, page.to_numpy(), decisions, strict=True)
+            ],
+        }
+
+    def model_summary(self) -> dict:
+        """The model's version, threshold, cost weights, metrics, global importance and the
+        out-of-fold confusion counts by threshold (aggregates of its training run)."""
+        m = self.model
+        meta = m.metadata
+        return {
+            "model_version": m.version,
+            "created_at": meta.get("created_at"),
+            "model_kind": meta.get("model_kind"),
+            "threshold": m.threshold,
+            "cost_weights": meta.get("cost_weights", {}),
+            "metrics": meta.get("metrics", {}),
+            "n_features": len(m.feature_names),
+            "training": meta.get("training", {}),
+            "packages": meta.get("packages", {}),
+            "global_importance": meta.get("global_importance", []),
+            "threshold_curve": meta.get("threshold_curve"),
+        }
 
     def dependence(self, feature: str, *, sample: int = 2000, seed: int = 0) -> pd.DataFrame:
         """Value against contribution (log-odds) of ``feature`` over a sample of clients.
@@ -157,8 +219,7 @@ class ScoringService:
         The sample's contributions are computed once and kept, so that every feature's
         dependence plot after the first is a lookup.
         """
-        if feature not in self.features.columns:
-            raise KeyError(f"unknown feature {feature!r}")
+        self._feature(feature)
         if self._dependence is None:
             n = min(sample, len(self.features))
             X = self.features.sample(n, random_state=seed) if n < len(self.features) else self.features

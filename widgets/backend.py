@@ -12,7 +12,9 @@ the other one.
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from typing import Protocol
+from urllib.parse import quote
 
 __all__ = ["Backend", "BackendError", "LocalBackend", "HttpBackend", "backend_from_env"]
 
@@ -33,6 +35,10 @@ class Backend(Protocol):
     def whatif(self, client_id: int, changes: dict, *, top: int = 10, lang: str = "en") -> dict: ...
     def profile(self, client_id: int) -> dict: ...
     def counterfactual(self, client_id: int) -> dict: ...
+    def compare(self, client_id: int, feature: str) -> dict: ...
+    def bivariate(self, client_id: int, x: str, y: str, *, color: str = "score") -> dict: ...
+    def portfolio(self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = "") -> dict: ...
+    def model_info(self) -> dict: ...
 
 
 class LocalBackend:
@@ -68,6 +74,18 @@ class LocalBackend:
 
     def counterfactual(self, client_id: int) -> dict:
         return self._call(self.service.counterfactual, client_id).to_dict(client_id)
+
+    def compare(self, client_id: int, feature: str) -> dict:
+        return asdict(self._call(self.service.compare, client_id, feature))
+
+    def bivariate(self, client_id: int, x: str, y: str, *, color: str = "score") -> dict:
+        return self._call(self.service.bivariate, client_id, x, y, color=color).to_dict()
+
+    def portfolio(self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = "") -> dict:
+        return self._call(self.service.portfolio, limit=limit, offset=offset, order=order, prefix=prefix)
+
+    def model_info(self) -> dict:
+        return self.service.model_summary()
 
 
 class HttpBackend:
@@ -126,6 +144,22 @@ class HttpBackend:
 
     def counterfactual(self, client_id: int) -> dict:
         return self._request("GET", f"/clients/{int(client_id)}/counterfactual")
+
+    def compare(self, client_id: int, feature: str) -> dict:
+        return self._request("GET", f"/clients/{int(client_id)}/population/{quote(feature, safe='')}")
+
+    def bivariate(self, client_id: int, x: str, y: str, *, color: str = "score") -> dict:
+        return self._request(
+            "GET", f"/clients/{int(client_id)}/bivariate", params={"x": x, "y": y, "color": color}
+        )
+
+    def portfolio(self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = "") -> dict:
+        return self._request(
+            "GET", "/clients", params={"limit": limit, "offset": offset, "order": order, "prefix": prefix}
+        )
+
+    def model_info(self) -> dict:
+        return self._request("GET", "/model")
 
 
 def backend_from_env(local_factory=None) -> Backend:

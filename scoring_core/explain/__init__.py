@@ -2,7 +2,7 @@
 
 from .labels import LANGUAGES, feature_label, feature_labels, feature_unit, format_value, has_specific_label
 from .local import OTHER_FEATURES, Contribution, Explainer, Explanation
-from .population import FeatureComparison, Population, SimilarClients
+from .population import Bivariate, FeatureComparison, Population, SimilarClients
 from .reasons import Reason, reason_text, reasons
 from .whatif import (
     ACTIONABLE_FIELDS,
@@ -22,6 +22,7 @@ __all__ = [
     "Counterfactual",
     "Explainer",
     "Explanation",
+    "Bivariate",
     "FeatureComparison",
     "Population",
     "Reason",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Population", "FeatureComparison", "SimilarClients"]
+__all__ = ["Population", "FeatureComparison", "SimilarClients", "Bivariate"]
 
 
 @dataclass
@@ -24,6 +24,27 @@ class FeatureComparison:
     counts_repaid: list[int] = field(default_factory=list)
     counts_defaulted: list[int] = field(default_factory=list)
     categories: dict[str, dict[str, int]] | None = None  # categorical features: level -> counts
+
+
+@dataclass
+class Bivariate:
+    """Clients binned on two features: per cell the count and the mean of ``color`` (the score or
+    the observed default rate). Cells with fewer than ``min_count`` clients carry no value, so no
+    single client's data can be read off the grid."""
+
+    x: str
+    y: str
+    color: str
+    x_edges: list[float]
+    y_edges: list[float]
+    counts: list[list[int]]  # counts[i][j]: y bin i, x bin j
+    values: list[list[float | None]]
+    min_count: int
+    client_x: float | None = None
+    client_y: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -111,6 +132,58 @@ class Population:
             counts["defaulted"],
         )
 
+    def _edges(self, feature: str, bins: int) -> np.ndarray:
+        v = self._values(feature, "all")
+        if not len(v):
+            return np.linspace(0.0, 1.0, bins + 1)
+        lo, hi = np.quantile(v, [0.005, 0.995])
+        if hi <= lo:
+            hi = lo + 1.0
+        return np.linspace(lo, hi, bins + 1)
+
+    def bivariate(
+        self,
+        x: str,
+        y: str,
+        color_values: pd.Series,
+        *,
+        color: str = "score",
+        bins: int = 25,
+        min_count: int = 5,
+        client: pd.DataFrame | None = None,
+    ) -> Bivariate:
+        """Clients binned on numeric features ``x`` and ``y`` with the mean of ``color_values``
+        (aligned on the clients) per cell; ``client`` (a one-row frame) is placed on the grid."""
+        for f in (x, y):
+            if f not in self.X.columns:
+                raise KeyError(f"unknown feature {f!r}")
+            if not self.is_numeric(f):
+                raise ValueError(f"feature {f!r} is categorical; the bivariate view takes numeric features")
+        ex, ey = self._edges(x, bins), self._edges(y, bins)
+        vx = self.X[x].to_numpy(dtype=float, na_value=np.nan)
+        vy = self.X[y].to_numpy(dtype=float, na_value=np.nan)
+        c = color_values.reindex(self.X.index).to_numpy(dtype=float)
+        ok = ~(np.isnan(vx) | np.isnan(vy) | np.isnan(c))
+        ix = np.clip(np.searchsorted(ex, vx[ok], "right") - 1, 0, bins - 1)
+        iy = np.clip(np.searchsorted(ey, vy[ok], "right") - 1, 0, bins - 1)
+        cell = iy * bins + ix
+        counts = np.bincount(cell, minlength=bins * bins)
+        sums = np.bincount(cell, weights=c[ok], minlength=bins * bins)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / counts
+        values = [
+            [None if counts[i * bins + j] < min_count else float(means[i * bins + j]) for j in range(bins)]
+            for i in range(bins)
+        ]
+        cx = cy = None
+        if client is not None:
+            cx = _float_or_none(client[x].iloc[0])
+            cy = _float_or_none(client[y].iloc[0])
+        return Bivariate(
+            x, y, color, ex.tolist(), ey.tolist(),
+            counts.reshape(bins, bins).tolist(), values, min_count, cx, cy,
+        )
+
     # -- similar clients ------------------------------------------------------------------
     def fit_neighbours(self, features: list[str]) -> Population:
         """Index clients on the percentile ranks of ``features`` (numeric ones) for :meth:`similar`."""
@@ -145,3 +218,11 @@ class Population:
         labels = labels[~np.isnan(labels)]
         rate = float(labels.mean()) if len(labels) else None
         return SimilarClients(feats, [int(i) for i in ids], int(len(labels)), rate)
+
+
+def _float_or_none(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f

@@ -26,7 +26,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from ..data.schema import HISTORY_TABLES
 from ..errors import DataError, ScoringError
 from ..features import FeatureBuilder
-from ..metrics import CostWeights, best_threshold, classification_report, threshold_metrics
+from ..metrics import CostWeights, best_threshold, classification_report, confusion_curve, threshold_metrics
 from .imbalance import ClassWeight, OverSample, Smote, Strategy, UnderSample, parse_strategy
 from .scoring import ScoringModel
 from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, monotone_vector, tune_lightgbm
@@ -303,6 +303,8 @@ def train(
         "data_fingerprint": data_fingerprint(tables),
         "metrics": metrics,
         "reliability_curve": reliability.to_dict(orient="list"),
+        # confusion counts of the out-of-fold predictions on a threshold grid (for threshold tuning)
+        "threshold_curve": confusion_curve(y_tr, oof),
         "global_importance": global_importance(model, X_ho, seed=config.seed)[:50],
         "config": config.to_dict(),
     }

@@ -39,6 +39,35 @@ def test_same_answers(backends):
     assert http.counterfactual(cid)["found"] == local.counterfactual(cid)["found"]
 
 
+def test_population_views_match(backends):
+    local, http, service, _ = backends
+    cid = int(service.client_ids[5])
+    assert http.portfolio(limit=7) == local.portfolio(limit=7)
+    risk = [c["probability"] for c in local.portfolio(limit=20)["clients"]]
+    assert risk == sorted(risk, reverse=True) and risk[0] == pytest.approx(service.probabilities.max())
+    prefix = str(cid)[:4]
+    found = http.portfolio(prefix=prefix, order="id", limit=1000)
+    assert found["total"] == sum(str(i).startswith(prefix) for i in service.client_ids)
+    feature = service.model.metadata["global_importance"][0]["feature"]
+    c_local, c_http = local.compare(cid, feature), http.compare(cid, feature)
+    assert c_http["counts_all"] == c_local["counts_all"] and sum(c_local["counts_all"]) > 0
+    numeric = [d["feature"] for d in service.model.metadata["global_importance"] if service.population.is_numeric(d["feature"])]
+    b = http.bivariate(cid, numeric[0], numeric[1], color="outcome")
+    assert b == local.bivariate(cid, numeric[0], numeric[1], color="outcome")
+    X = service.features
+    known = X[numeric[0]].notna() & X[numeric[1]].notna() & service._outcome.reindex(X.index).notna()
+    assert sum(map(sum, b["counts"])) == int(known.sum()) > 0
+    cells = [(n, v) for rc, rv in zip(b["counts"], b["values"], strict=True) for n, v in zip(rc, rv, strict=True)]
+    assert all((v is None) == (n < b["min_count"]) for n, v in cells)
+    info = http.model_info()
+    assert info["threshold"] == service.model.threshold
+    assert info["threshold_curve"]["tp"] == service.model.metadata["threshold_curve"]["tp"]
+    for backend in (local, http):
+        with pytest.raises(BackendError, match="unknown feature") as exc:
+            backend.compare(cid, "NO_SUCH_FEATURE")
+        assert exc.value.status == 422
+
+
 def test_errors_are_shown_not_hidden(backends):
     local, http, service, client = backends
     for backend in (local, http):
