@@ -118,6 +118,7 @@ class ModelInfo(BaseModel):
     global_importance: list[dict[str, Any]] = Field(
         default_factory=list, description="mean |SHAP| per feature (log-odds), largest first"
     )
+    categorical_features: list[str] = Field(default_factory=list, description="features that are categories")
     threshold_curve: dict[str, list[float]] | None = Field(
         None, description="out-of-fold confusion counts (tn, fp, fn, tp) at each threshold"
     )

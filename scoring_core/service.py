@@ -210,6 +210,7 @@ class ScoringService:
             "training": meta.get("training", {}),
             "packages": meta.get("packages", {}),
             "global_importance": meta.get("global_importance", []),
+            "categorical_features": [f for f, d in meta.get("feature_dtypes", {}).items() if d == "category"],
             "threshold_curve": meta.get("threshold_curve"),
         }
 

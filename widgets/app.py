@@ -1,0 +1,80 @@
+"""Build the advisor dashboard from the environment (what ``dashboards/advisor.ipynb`` runs).
+
+- ``SCORING_API_URL`` (+ ``SCORING_API_KEY``): talk to the scoring API, as in production.
+- otherwise in-process: ``SCORING_MODEL_DIR`` (default ``models/current``) and
+  ``SCORING_DATA_DIR`` (default ``data/synthetic``), relative paths looked up from the working
+  directory and its parent (Voilà runs the notebook in ``dashboards/``).
+- the page's query string (Voilà puts it in ``QUERY_STRING``): ``?client=ID`` preselects a
+  client, ``?lang=fr`` switches to French (default ``SCORING_LANG`` or English).
+
+A problem (no model, unreachable API, bad key) is shown on the page in words.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+
+from .backend import BackendError, LocalBackend, backend_from_env
+from .i18n import LANGUAGES
+from .style import esc
+
+__all__ = ["dashboard_from_env", "query_options"]
+
+
+def query_options(query: str | None = None) -> dict:
+    """``client`` (int or None) and ``lang`` from a query string such as ``client=100002&lang=fr``."""
+    query = os.environ.get("QUERY_STRING", "") if query is None else query
+    q = parse_qs(query.lstrip("?"))
+    lang = (q.get("lang") or [os.environ.get("SCORING_LANG", "en")])[0].lower()
+    client = (q.get("client") or [""])[0].strip()
+    return {
+        "client_id": int(client) if client.isdigit() else None,
+        "lang": lang if lang in LANGUAGES else "en",
+        "bad_client": client if client and not client.isdigit() else None,
+    }
+
+
+def _find(path: str) -> Path:
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    parent = Path.cwd().parent / p
+    return parent if parent.exists() else p
+
+
+def _local_backend() -> LocalBackend:
+    from scoring_core.errors import ScoringError
+    from scoring_core.service import ScoringService
+
+    model_dir = _find(os.environ.get("SCORING_MODEL_DIR", "models/current"))
+    data_dir = _find(os.environ.get("SCORING_DATA_DIR", "data/synthetic"))
+    try:
+        return LocalBackend(ScoringService.from_paths(model_dir, data_dir))
+    except ScoringError as exc:
+        raise BackendError(
+            f"{exc} (model {model_dir}, data {data_dir}; set SCORING_MODEL_DIR and SCORING_DATA_DIR, "
+            "or SCORING_API_URL and SCORING_API_KEY)"
+        ) from None
+
+
+def dashboard_from_env(query: str | None = None) -> W.Widget:
+    """The :class:`~widgets.dashboard.AdvisorDashboard`, or a page explaining what is wrong."""
+    from .dashboard import AdvisorDashboard
+
+    opts = query_options(query)
+    try:
+        backend = backend_from_env(_local_backend)
+    except BackendError as exc:
+        return W.HTML(
+            f"<div class='scoring-error' role='alert' data-testid='dashboard-error' "
+            f"style='padding:12px;border-left:4px solid #D55E00;background:#fff4e5'>"
+            f"⚠ The dashboard cannot start: {esc(exc)}</div>"
+        )
+    dash = AdvisorDashboard(backend, lang=opts["lang"], client_id=opts["client_id"])
+    if opts["bad_client"] is not None and not dash.error:
+        dash._show_error(f"?client={opts['bad_client']}: a client ID is a whole number")
+    return dash

@@ -1,0 +1,219 @@
+"""The advisor dashboard: every widget composed around one client, through one backend."""
+
+from __future__ import annotations
+
+import time
+
+import ipywidgets as W
+import traitlets as T
+
+from ._base import Panel
+from .backend import BackendError
+from .explanation import OTHER_FEATURES, GlobalImportance, ReasonsView, ShapWaterfall
+from .gauge import ScoreGauge
+from .i18n import LANGUAGES, tr
+from .picker import ClientPicker
+from .population import BivariateView, FeatureDistribution
+from .profile import ClientProfile
+from .style import FONT, esc
+from .threshold import ThresholdTuner
+from .whatif import CounterfactualView, WhatIfPanel
+
+__all__ = ["AdvisorDashboard"]
+
+_CSS = f"""
+<style>
+.scoring-app {{ font-family: {FONT}; color: #222; }}
+.scoring-app h2 {{ margin: 0; font-size: 20px; }}
+.scoring-h {{ margin: 6px 0 4px 0; font-size: 15px; font-weight: 600; }}
+.scoring-note {{ color: #555; font-size: 12.5px; margin: 2px 0; }}
+.scoring-error {{ background: #fff4e5; border-left: 4px solid #D55E00; padding: 6px 10px; color: #5a2600; }}
+.scoring-verdict {{ border: 2px solid; border-radius: 6px; padding: 6px 10px; font-size: 16px; text-align: center; }}
+.scoring-table {{ border-collapse: collapse; font-size: 13px; width: 100%; }}
+.scoring-table th {{ text-align: left; font-weight: 500; color: #555; padding: 2px 8px 2px 0; }}
+.scoring-table td {{ padding: 2px 0; }}
+.scoring-matrix td, .scoring-matrix th {{ border: 1px solid #ddd; padding: 4px 8px; text-align: center; }}
+.scoring-reasons {{ padding-left: 18px; margin: 4px 0; font-size: 14px; line-height: 1.45; }}
+.scoring-sidebar {{ border-right: 1px solid #e5e5e5; padding-right: 10px; }}
+.scoring-header {{ border-bottom: 1px solid #e5e5e5; padding-bottom: 6px; margin-bottom: 6px; }}
+</style>
+"""
+
+
+class AdvisorDashboard(W.VBox):
+    """Picker, score gauge and profile on the left; why, comparison, what-if and the model's
+    threshold in tabs. Choosing a client (``client_id``) updates every view through one path
+    (:meth:`show_client`); ``lang`` switches every label and reason between English and French.
+
+    Every answer comes from ``backend`` (in-process or the scoring API); a backend failure is
+    shown at the top in words, never replaced by another source. The client's outcome is never
+    shown.
+    """
+
+    backend = T.Any()
+    client_id = T.Int(allow_none=True, default_value=None)
+    lang = T.Unicode("en")
+    error = T.Unicode("", help="the last error shown at the top ('' when none)")
+    timings = T.Dict(default_value={}, help="seconds spent by the last client switch, per step")
+
+    @T.validate("lang")
+    def _valid_lang(self, proposal):
+        if proposal["value"] not in LANGUAGES:
+            raise T.TraitError(f"lang must be one of {LANGUAGES}, got {proposal['value']!r}")
+        return proposal["value"]
+
+    def __init__(self, backend, *, client_id: int | None = None, lang: str = "en", threshold_tab: bool = True):
+        super().__init__(backend=backend, lang=lang)
+        self.add_class("scoring-app")
+        self.model: dict = {}
+        self._header = W.HTML()
+        self._lang = W.ToggleButtons(options=[("EN", "en"), ("FR", "fr")], value=lang,
+                                     style={"button_width": "48px"})
+        self._lang.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
+        self._alert = W.HTML()
+        self._prompt = W.HTML()
+        self.picker = ClientPicker(backend=backend, lang=lang)
+        self.gauge = ScoreGauge(lang=lang)
+        self.profile = ClientProfile(lang=lang, masked=False)
+        self.reasons = ReasonsView(lang=lang)
+        self.waterfall = ShapWaterfall(lang=lang)
+        self.importance = GlobalImportance(lang=lang)
+        self.distribution = FeatureDistribution(backend=backend, lang=lang)
+        self.bivariate = BivariateView(backend=backend, lang=lang)
+        self.whatif = WhatIfPanel(backend=backend, lang=lang)
+        self.counterfactual = CounterfactualView(backend=backend, lang=lang, whatif=self.whatif)
+        self.tuner = ThresholdTuner(lang=lang) if threshold_tab else None
+        self.panels: list[Panel] = [
+            p for p in (self.picker, self.gauge, self.profile, self.reasons, self.waterfall, self.importance,
+                        self.distribution, self.bivariate, self.whatif, self.counterfactual, self.tuner)
+            if p is not None
+        ]
+        self.tabs = W.Tab()
+        tabs = [
+            W.VBox([self.reasons, self.waterfall]),
+            W.VBox([self.distribution, self.bivariate]),
+            W.VBox([self.whatif, self.counterfactual]),
+            W.VBox([self.importance] + ([self.tuner] if self.tuner else [])),
+        ]
+        self.tabs.children = tabs
+        sidebar = W.VBox([self.picker, self.gauge, self.profile], layout=W.Layout(width="360px", min_width="320px"))
+        sidebar.add_class("scoring-sidebar")
+        main = W.VBox([self._prompt, self.tabs], layout=W.Layout(flex="1 1 auto", min_width="0"))
+        top = W.HBox([self._header, self._lang], layout=W.Layout(justify_content="space-between", align_items="center"))
+        top.add_class("scoring-header")
+        self.children = (W.HTML(_CSS), top, self._alert, W.HBox([sidebar, main], layout=W.Layout(width="100%")))
+        self.picker.observe(lambda c: setattr(self, "client_id", c["new"]), names="client_id")
+        self.observe(self._on_client, names="client_id")
+        self.observe(self._on_lang, names="lang")
+        self._load_model()
+        self._texts()
+        if client_id is not None:
+            self.client_id = client_id
+
+    # -- model (once) -------------------------------------------------------------------
+    def _load_model(self) -> None:
+        try:
+            self.model = self.backend.model_info()
+        except BackendError as exc:
+            self._show_error(str(exc))
+            return
+        self.importance.importance = self.model.get("global_importance", [])
+        if self.tuner is not None:
+            weights = self.model.get("cost_weights", {})
+            with self.tuner.hold():
+                self.tuner.curve = self.model.get("threshold_curve")
+                self.tuner.model_threshold = self.model.get("threshold")
+                self.tuner.threshold = round(float(self.model.get("threshold", 0.5)) / 0.005) * 0.005
+                self.tuner.c_fn = float(weights.get("c_fn", 10.0))
+                self.tuner.c_fp = float(weights.get("c_fp", 1.0))
+
+    def _texts(self) -> None:
+        lang = self.lang
+        version = self.model.get("model_version", "?")
+        self._header.value = (
+            f"<h2>{esc(tr('title', lang))}</h2><div class='scoring-note'>{esc(tr('subtitle', lang))} · "
+            f"{esc(tr('model', lang))} {esc(version)} {esc(tr('via', lang))} {esc(getattr(self.backend, 'name', ''))}</div>"
+        )
+        for i, key in enumerate(("tab_explanation", "tab_comparison", "tab_whatif", "tab_threshold")):
+            self.tabs.set_title(i, tr(key, lang))
+        self._prompt.value = (
+            "" if self.client_id is not None else f"<div class='scoring-note'>{esc(tr('pick_prompt', lang))}</div>"
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.error = message
+        self._alert.value = (
+            f"<div class='scoring-error' role='alert' data-testid='dashboard-error'>⚠ {esc(message)}</div>"
+            if message else ""
+        )
+
+    # -- the one update path for a client ----------------------------------------------------
+    def _on_client(self, change) -> None:
+        self.show_client(change["new"])
+
+    def _on_lang(self, change) -> None:
+        self._lang.value = self.lang
+        for p in self.panels:
+            with p.hold():
+                p.lang = self.lang
+        self._texts()
+        if self.client_id is not None:
+            self.show_client(self.client_id)
+
+    def show_client(self, client_id: int | None) -> None:
+        """Fetch the client's score, explanation and profile once and update every view."""
+        lang = self.lang
+        t = {}
+        t0 = time.perf_counter()
+        self.picker.client_id = client_id
+        if client_id is None:
+            self._clear()
+            return
+        try:
+            score = self.backend.score(client_id)
+            explanation = self.backend.explanation(client_id, top=10, lang=lang)
+            profile = self.backend.profile(client_id)
+        except BackendError as exc:
+            self._show_error(str(exc))
+            self._clear()
+            return
+        t["fetch"] = time.perf_counter() - t0
+        self._show_error("")
+        self._prompt.value = ""
+        top = [c["feature"] for c in explanation["contributions"] if c["feature"] != OTHER_FEATURES]
+        ranked = top + [d["feature"] for d in self.model.get("global_importance", []) if d["feature"] not in top]
+        categorical = set(self.model.get("categorical_features", []))
+        numeric = [f for f in ranked if f not in categorical][:20]
+        steps = [
+            ("gauge", self.gauge, {"score": score, "reference": None}),
+            ("profile", self.profile, {"profile": profile}),
+            ("reasons", self.reasons, {"explanation": explanation}),
+            ("waterfall", self.waterfall, {"explanation": explanation}),
+            ("distribution", self.distribution, {"features": ranked[:20], "client_id": client_id}),
+            ("bivariate", self.bivariate, {"features": numeric, "client_id": client_id}),
+            ("whatif", self.whatif, {"changes": {}, "profile": profile, "baseline": score, "client_id": client_id}),
+            ("counterfactual", self.counterfactual, {"client_id": client_id}),
+        ]
+        for name, panel, values in steps:
+            t1 = time.perf_counter()
+            with panel.hold():
+                for key, value in values.items():
+                    setattr(panel, key, value)
+            t[name] = time.perf_counter() - t1
+        t["total"] = time.perf_counter() - t0
+        self.timings = t
+
+    def _clear(self) -> None:
+        for panel, values in (
+            (self.gauge, {"score": None, "reference": None}),
+            (self.profile, {"profile": None}),
+            (self.reasons, {"explanation": None}),
+            (self.waterfall, {"explanation": None}),
+            (self.distribution, {"client_id": None}),
+            (self.bivariate, {"client_id": None}),
+            (self.whatif, {"client_id": None, "profile": None, "baseline": None, "changes": {}}),
+            (self.counterfactual, {"client_id": None}),
+        ):
+            with panel.hold():
+                for key, value in values.items():
+                    setattr(panel, key, value)

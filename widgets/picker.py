@@ -1,0 +1,92 @@
+"""Client picker: type or search an ID, or browse the portfolio riskiest first."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import traitlets as T
+
+from ._base import Panel
+from .backend import BackendError
+from .i18n import tr
+from .style import SYMBOL, esc, pct
+
+__all__ = ["ClientPicker"]
+
+
+class ClientPicker(Panel):
+    """Sets ``client_id`` from an ID typed in the search box (matching IDs are suggested
+    from the third digit on) or from the portfolio list, riskiest clients first.
+
+    ``backend`` answers ``portfolio(...)``; ``portfolio_size`` clients are listed.
+    """
+
+    backend = T.Any(allow_none=True, default_value=None)
+    client_id = T.Int(allow_none=True, default_value=None)
+    portfolio_size = T.Int(100, min=1, max=1000)
+    _watch = ("backend", "portfolio_size")
+
+    def _build(self):
+        self._search = W.Combobox(ensure_option=False, layout=W.Layout(width="220px"))
+        self._search.observe(self._typed, names="value")
+        self._search.on_submit(lambda _: self.submit())
+        self._show = W.Button(icon="search", button_style="primary", layout=W.Layout(width="120px"))
+        self._show.on_click(lambda _: self.submit())
+        self._list = W.Select(rows=8, layout=W.Layout(width="100%"))
+        self._bind(self._list, "client_id")
+        self._list_title = W.HTML()
+        self._hint = W.HTML()
+        self.portfolio: list[dict] = []
+
+    def _body(self):
+        return (W.HBox([self._search, self._show]), self._hint, self._list_title, self._list)
+
+    def submit(self, text: str | None = None) -> None:
+        """Pick the client whose ID is typed (or ``text``)."""
+        text = (self._search.value if text is None else text).strip()
+        try:
+            cid = int(text)
+        except ValueError:
+            self.show_error(tr("not_a_number", self.lang))
+            return
+        self.show_error("")
+        self.client_id = cid
+
+    def _typed(self, change):
+        text = (change["new"] or "").strip()
+        if self._syncing or self.backend is None or len(text) < 3 or not text.isdigit():
+            return
+        try:
+            found = self.backend.portfolio(prefix=text, order="id", limit=20)
+        except BackendError as exc:
+            self.show_error(str(exc))
+            return
+        self._search.options = tuple(str(c["client_id"]) for c in found["clients"])
+        self._hint.value = f"<div class='scoring-note'>{found['total']:,} {esc(tr('matches', self.lang))}</div>"
+
+    @T.observe("client_id")
+    def _show_selected(self, change):
+        if change["new"] is not None and str(change["new"]) != self._search.value:
+            self._syncing = True
+            try:
+                self._search.value = str(change["new"])
+                if change["new"] in {c["client_id"] for c in self.portfolio}:
+                    self._list.value = change["new"]
+            finally:
+                self._syncing = False
+
+    def _redraw(self):
+        lang = self.lang
+        self._search.placeholder = tr("search_hint", lang)
+        self._search.description = ""
+        self._show.description = tr("show", lang)
+        self._list_title.value = f"<b>{esc(tr('portfolio', lang))}</b> ({esc(tr('riskiest_first', lang))})"
+        if self.backend is None:
+            self._list.options = ()
+            return
+        self.portfolio = self.backend.portfolio(limit=self.portfolio_size, order="risk")["clients"]
+        self._list.options = [
+            (f"{c['client_id']} · {pct(c['probability'], lang)} · {SYMBOL[c['decision']]} {tr(c['decision'], lang)}",
+             c["client_id"])
+            for c in self.portfolio
+        ]
+        self._list.value = self.client_id if self.client_id in {c["client_id"] for c in self.portfolio} else None

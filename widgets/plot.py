@@ -1,0 +1,92 @@
+"""A light plotly view for the widgets: the figure as widget state, plotly.js sent once.
+
+Plotly's own ``FigureWidget`` ships its 5 MB JavaScript bundle with every figure and sends
+later updates as one-off messages. A dashboard of ten figures then makes the browser load
+plotly ten times (about 2 s each on a laptop without GPU), and a figure updated before the
+page connects (Voilà runs the notebook first) shows its first state. Here the figure's JSON is
+a synced trait, so any view draws the current figure, and plotly.js travels with the first
+plot of the kernel only; the other plots wait for it.
+
+Use it like a figure: build a ``plotly.graph_objects.Figure``, change it, then :meth:`show`
+(or assign :attr:`PlotlyPlot.figure`).
+"""
+
+from __future__ import annotations
+
+import json
+
+import anywidget
+import plotly.graph_objects as go
+import traitlets as T
+
+__all__ = ["PlotlyPlot"]
+
+_ESM = r"""
+function plotlyReady(model) {
+  const lib = model.get("_lib");
+  if (lib && !globalThis.Plotly && !globalThis.__scoringPlotlyLoading) {
+    const url = URL.createObjectURL(new Blob([lib], { type: "text/javascript" }));
+    globalThis.__scoringPlotlyLoading = import(/* webpackIgnore: true */ url);
+  }
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    (function wait() {
+      if (globalThis.Plotly) return resolve(globalThis.Plotly);
+      if (Date.now() - t0 > 60000) return reject(new Error("plotly.js did not load"));
+      setTimeout(wait, 25);
+    })();
+  });
+}
+
+export default {
+  initialize({ model }) { plotlyReady(model).catch(() => {}); },
+  async render({ model, el }) {
+    const div = document.createElement("div");
+    div.className = "scoring-plot";
+    el.appendChild(div);
+    let Plotly;
+    try { Plotly = await plotlyReady(model); }
+    catch (e) { div.textContent = "The chart library could not be loaded: " + e.message; return; }
+    const draw = () => {
+      const f = model.get("figure") || {};
+      Plotly.react(div, f.data || [], f.layout || {}, { displaylogo: false, responsive: true,
+        modeBarButtonsToRemove: ["select2d", "lasso2d"] });
+    };
+    let shown = false;  // a plot drawn in a hidden tab has no size: draw again once visible
+    const update = () => { shown = div.offsetWidth > 0; draw(); };
+    update();
+    model.on("change:figure", update);
+    const ro = new ResizeObserver(() => {
+      if (!div.offsetWidth) return;
+      if (!shown) update(); else Plotly.Plots.resize(div);
+    });
+    ro.observe(el);
+    return () => { ro.disconnect(); model.off("change:figure", update); Plotly.purge(div); };
+  },
+};
+"""
+
+_CARRIER: PlotlyPlot | None = None  # the plot that carries plotly.js in this kernel
+
+
+class PlotlyPlot(anywidget.AnyWidget):
+    """A plotly figure shown in the browser; ``figure`` is its JSON (``fig.to_plotly_json``)."""
+
+    _esm = T.Unicode(_ESM).tag(sync=True)
+    _lib = T.Unicode("").tag(sync=True)
+    figure = T.Dict().tag(sync=True)
+
+    def __init__(self, fig: go.Figure | None = None, **kw):
+        global _CARRIER
+        super().__init__(**kw)
+        if _CARRIER is None or _CARRIER.comm is None:  # first plot (or the carrier was closed)
+            from plotly.offline import get_plotlyjs
+
+            self._lib = get_plotlyjs()
+            _CARRIER = self
+        if fig is not None:
+            self.show(fig)
+
+    def show(self, fig: go.Figure) -> None:
+        """Draw ``fig`` (its JSON is sent; numpy arrays become lists)."""
+        self.figure = json.loads(fig.to_json())

@@ -1,0 +1,89 @@
+"""Client profile: the main application fields, with sensitive ones maskable."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import traitlets as T
+
+from scoring_core.explain.labels import feature_label, format_value
+
+from ._base import Panel
+from .i18n import tr
+from .style import esc
+
+__all__ = ["ClientProfile", "SENSITIVE_FIELDS"]
+
+#: Fields hidden when ``masked`` (protected characteristics and family situation).
+SENSITIVE_FIELDS = ("CODE_GENDER", "DAYS_BIRTH", "NAME_FAMILY_STATUS", "CNT_CHILDREN")
+
+_SHOWN = (
+    "DAYS_BIRTH",
+    "CODE_GENDER",
+    "NAME_FAMILY_STATUS",
+    "CNT_CHILDREN",
+    "NAME_EDUCATION_TYPE",
+    "NAME_INCOME_TYPE",
+    "OCCUPATION_TYPE",
+    "DAYS_EMPLOYED",
+    "AMT_INCOME_TOTAL",
+    "NAME_CONTRACT_TYPE",
+    "AMT_CREDIT",
+    "AMT_ANNUITY",
+    "AMT_GOODS_PRICE",
+    "NAME_HOUSING_TYPE",
+    "FLAG_OWN_CAR",
+    "FLAG_OWN_REALTY",
+)
+
+
+class ClientProfile(Panel):
+    """Age, income, credit, annuity, employment and family of a client.
+
+    ``profile`` is the JSON of ``/clients/{id}``; with ``masked`` the fields of
+    :data:`SENSITIVE_FIELDS` show as hidden. The outcome is never part of a profile.
+    """
+
+    profile = T.Dict(allow_none=True, default_value=None)
+    masked = T.Bool(False)
+    _watch = ("profile", "masked")
+
+    def _build(self):
+        self._mask = W.Checkbox(value=self.masked, indent=False)
+        self._bind(self._mask, "masked")
+        self._table = W.HTML()
+
+    def _body(self):
+        return (self._mask, self._table)
+
+    def _heading(self):
+        return tr("profile", self.lang)
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """``(label, shown value)`` pairs as displayed."""
+        p, lang = self.profile, self.lang
+        if not p:
+            return []
+        out = []
+        for f in _SHOWN:
+            if f not in p:
+                continue
+            if self.masked and f in SENSITIVE_FIELDS:
+                value = f"[{tr('masked', lang)}]"
+            else:
+                value = format_value(f, p[f], lang)
+            out.append((feature_label(f, lang), value))
+        return out
+
+    def _redraw(self):
+        self._mask.description = tr("mask", self.lang)
+        self._mask.value = self.masked
+        if not self.profile:
+            self._table.value = ""
+            return
+        body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.rows)
+        cid = self.profile.get("client_id")
+        self._table.value = (
+            f"<div class='scoring-note' data-testid='profile-client'>{esc(tr('client_id', self.lang))} {esc(cid)}</div>"
+            f"<table class='scoring-table'>{body}</table>"
+        )
