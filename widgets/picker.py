@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import ipywidgets as W
 import traitlets as T
 
@@ -28,7 +30,9 @@ class ClientPicker(Panel):
     def _build(self):
         self._search = W.Combobox(ensure_option=False, layout=W.Layout(width="220px"))
         self._search.observe(self._typed, names="value")
-        self._search.on_submit(lambda _: self.submit())
+        with warnings.catch_warnings():  # on_submit is the one way to catch Enter in a Combobox
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._search.on_submit(lambda _: self.submit())
         self._show = W.Button(icon="search", button_style="primary", layout=W.Layout(width="120px"))
         self._show.on_click(lambda _: self.submit())
         self._list = W.Select(rows=8, layout=W.Layout(width="100%"))
