@@ -127,6 +127,95 @@ def build_parser() -> argparse.ArgumentParser:
         help="run WITHOUT authentication (local experiments only; refused by default)",
     )
     sv.set_defaults(func=_cmd_serve)
+
+    dr = sub.add_parser("drift", parents=[common], help="compare new clients with the reference (data drift)")
+    dr.add_argument("--reference", type=Path, required=True, help="reference data directory (training data)")
+    dr.add_argument("--current", type=Path, required=True, help="current data directory (new clients)")
+    dr.add_argument("--out", type=Path, help="write a self-contained HTML report (.html)")
+    dr.add_argument("--json", type=Path, help="write the JSON report to this file")
+    dr.add_argument("--model", type=Path, help="model directory: its features, importance ranking and score")
+    dr.add_argument(
+        "--top",
+        type=_positive_int,
+        default=30,
+        help="engineered features compared, most important first (default 30; all without --model)",
+    )
+    dr.add_argument(
+        "--reference-table",
+        choices=("auto", "train", "test"),
+        default="auto",
+        help="application table of the reference (auto: train, else test)",
+    )
+    dr.add_argument(
+        "--current-table",
+        choices=("auto", "train", "test"),
+        default="auto",
+        help="application table of the current data (auto: test, else train)",
+    )
+    dr.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    dr.set_defaults(func=_cmd_drift)
+
+    rt = sub.add_parser(
+        "retrain",
+        parents=[common],
+        help="train a challenger and promote it only if not worse (champion/challenger)",
+    )
+    rt.add_argument("--data-dir", type=Path, required=True, help="new data with application_train")
+    rt.add_argument(
+        "--model",
+        type=Path,
+        required=True,
+        help="production model directory (the champion), e.g. models/current",
+    )
+    rt.add_argument(
+        "--quick", action="store_true", help="fast training for demos and tests (no tuning, 3 folds)"
+    )
+    rt.add_argument(
+        "--tolerance-auc", type=float, default=0.005, help="largest AUC drop accepted (default 0.005)"
+    )
+    rt.add_argument(
+        "--tolerance-cost",
+        type=float,
+        default=0.01,
+        help="largest cost-per-client increase accepted (default 0.01)",
+    )
+    rt.add_argument("--min-auc", type=float, default=0.6, help="AUC floor of the challenger (default 0.6)")
+    rt.add_argument("--dry-run", action="store_true", help="train, check and compare; change nothing")
+    rt.add_argument(
+        "--fail-if-kept", action="store_true", help="exit code 1 when the champion is kept (for automation)"
+    )
+    rt.add_argument("--strategy", default="none", help="imbalance strategy of the challenger (as for train)")
+    rt.add_argument("--c-fn", type=float, default=10.0, help="cost of a missed defaulter (default 10)")
+    rt.add_argument("--c-fp", type=float, default=1.0, help="cost of a refused good client (default 1)")
+    rt.add_argument("--seed", type=_int, default=0)
+    rt.add_argument(
+        "--tune-budget", type=float, default=300.0, help="seconds for LightGBM tuning (default 300)"
+    )
+    rt.add_argument("--no-tune", action="store_true", help="default LightGBM parameters, no search")
+    rt.add_argument(
+        "--keep-archived", type=_int, default=5, help="older champions kept in MODEL.archive/ (default 5)"
+    )
+    rt.add_argument("--no-mlflow", action="store_true", help="do not log the run to MLflow")
+    rt.add_argument("--experiment", default="credit-scoring", help="MLflow experiment name")
+    rt.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    rt.set_defaults(func=_cmd_retrain)
+
+    rb = sub.add_parser("rollback", parents=[common], help="put the previous champion back (MODEL.previous)")
+    rb.add_argument(
+        "--model", type=Path, required=True, help="production model directory, e.g. models/current"
+    )
+    rb.add_argument("--no-mlflow", action="store_true", help="do not move the MLflow 'champion' alias")
+    rb.set_defaults(func=_cmd_rollback)
+
+    rp = sub.add_parser("report", parents=[common], help="write the methodology note of a model (HTML)")
+    rp.add_argument("--model", type=Path, required=True, help="model directory")
+    rp.add_argument(
+        "--data-dir", type=Path, required=True, help="the model's training data (application_train)"
+    )
+    rp.add_argument("--out", type=Path, required=True, help="output HTML file (written atomically)")
+    rp.add_argument("--client", type=_int, default=0, help="SK_ID_CURR of the local explanation example")
+    rp.add_argument("--notebook", type=Path, help="also keep the executed notebook (.ipynb) there")
+    rp.set_defaults(func=_cmd_report)
     return p
 
 
@@ -180,6 +269,7 @@ def _parse_monotone(items: list[str]) -> dict[str, int]:
 def _cmd_train(args) -> int:
     from .data import load_dataset
     from .model.artifact import save_model
+    from .model.evaluation import evaluation_files
     from .model.training import TrainConfig, train
 
     config = TrainConfig(
@@ -202,7 +292,7 @@ def _cmd_train(args) -> int:
         result = train(ds.feature_tables("train"), config, progress=not args.quiet)
     except ValueError as exc:  # e.g. an unknown feature in --monotone
         raise ScoringError(str(exc)) from None
-    save_model(result.model, args.out)
+    save_model(result.model, args.out, extra_files=evaluation_files(result))
     m = result.metrics
     at = m["holdout"]["at_threshold"]
     print(
@@ -301,6 +391,141 @@ def _cmd_features(args) -> int:
         f"wrote {args.out}: {len(feats):,} clients x {feats.shape[1] - 2} features "
         f"in {time.perf_counter() - start:.1f}s"
     )
+    return 0
+
+
+def _cmd_drift(args) -> int:
+    from .drift import DRIFT, WATCH, drift_from_dirs
+    from .io import atomic_write_text
+
+    if args.out is not None and args.out.suffix != ".html":
+        raise ScoringError(f"--out must be an .html file, got {args.out}")
+    if args.out is not None:
+        try:
+            from scoring_reports import render_drift_html
+        except ImportError as exc:
+            raise ScoringError(f"the HTML report needs plotly ({exc.name} missing)") from None
+    start = time.perf_counter()
+    report = drift_from_dirs(
+        args.reference,
+        args.current,
+        args.model,
+        top=args.top,
+        reference_table=args.reference_table,
+        current_table=args.current_table,
+        cache=False if args.no_cache else None,
+        progress=not args.quiet,
+    )
+    if args.json is not None:
+        atomic_write_text(args.json, report.to_json())
+    if args.out is not None:
+        render_drift_html(report, args.out)
+    print(
+        ("DATASET DRIFT" if report.dataset_drift else "no dataset drift")
+        + f" ({time.perf_counter() - start:.1f}s)"
+    )
+    print(f"  {report.verdict_text}")
+    print(f"  reference {report.reference}; current {report.current}")
+    flagged = report.by_status(DRIFT) or report.by_status(WATCH)
+    if flagged:
+        shown = ", ".join(f"{f.name} {f.psi:.2f}" for f in flagged[:8])
+        more = f" and {len(flagged) - 8} more" if len(flagged) > 8 else ""
+        print(f"  {'drifted' if flagged[0].status == DRIFT else 'to watch'} (PSI): {shown}{more}")
+    if report.score is not None:
+        print(f"  score: {report.score.status}, PSI {report.score.psi:.3f}")
+    for what, path in (("JSON", args.json), ("HTML report", args.out)):
+        if path is not None:
+            print(f"  wrote {what} {path}")
+    return 0
+
+
+def _cmd_retrain(args) -> int:
+    from .data import load_dataset
+    from .model.registry import retrain
+    from .model.training import TrainConfig
+
+    config = TrainConfig(
+        strategy=args.strategy,
+        c_fn=args.c_fn,
+        c_fp=args.c_fp,
+        seed=args.seed,
+        tune=not args.no_tune,
+        tune_budget=args.tune_budget,
+        quick=args.quick,
+    )
+    start = time.perf_counter()
+    ds = load_dataset(
+        args.data_dir, require_train=True, cache=False if args.no_cache else None, progress=not args.quiet
+    )
+    result = retrain(
+        ds,
+        args.model,
+        config=config,
+        tolerance_auc=args.tolerance_auc,
+        tolerance_cost=args.tolerance_cost,
+        min_auc=args.min_auc,
+        dry_run=args.dry_run,
+        keep_archived=args.keep_archived,
+        log_mlflow=not args.no_mlflow,
+        experiment=args.experiment,
+        progress=not args.quiet,
+    )
+    print(result.summary())
+    elapsed = f"{time.perf_counter() - start:.0f}s"
+    if result.dry_run:
+        print(
+            f"DRY RUN ({elapsed}): nothing changed; {args.model} still holds {result.champion_version or 'no model'}"
+        )
+    elif result.promoted:
+        print(
+            f"PROMOTED ({elapsed}): {args.model} now holds {result.challenger_version}"
+            + (
+                f"; the previous champion {result.champion_version} is in {result.previous_dir}"
+                if result.champion
+                else ""
+            )
+            + " (a running API picks it up with POST /model/reload)"
+        )
+    else:
+        print(
+            f"KEPT THE CHAMPION ({elapsed}): {args.model} unchanged"
+            + (f" ({result.champion_version})" if result.champion else " (no model)")
+        )
+    if result.mlflow and "run_id" in result.mlflow:
+        print(f"  MLflow run {result.mlflow['run_id']} in {result.mlflow['tracking_uri']}")
+    elif result.mlflow:
+        print(f"warning: MLflow logging failed ({result.mlflow['error']})", file=sys.stderr)
+    return 1 if args.fail_if_kept and not result.promoted else 0
+
+
+def _cmd_rollback(args) -> int:
+    from .model.store import rollback
+
+    r = rollback(args.model, log_mlflow=not args.no_mlflow)
+    print(
+        f"rolled back {r.champion_dir}: {r.restored_version} restored; {r.replaced_version or 'nothing'} moved to "
+        f"{r.previous_dir} (rollback again to undo; a running API picks it up with POST /model/reload)"
+    )
+    return 0
+
+
+def _cmd_report(args) -> int:
+    try:
+        from scoring_reports.methodology import render_methodology
+    except ImportError as exc:
+        raise ScoringError(
+            f"the methodology note needs the scoring_reports package ({exc.name} missing)"
+        ) from None
+    start = time.perf_counter()
+    render_methodology(
+        args.model,
+        args.data_dir,
+        args.out,
+        parameters={"example_client": args.client} if args.client else None,
+        keep_notebook=args.notebook,
+        progress=not args.quiet,
+    )
+    print(f"wrote the methodology note {args.out} in {time.perf_counter() - start:.0f}s")
     return 0
 
 

@@ -8,6 +8,7 @@ from .estimators import (
     feature_types,
     make_estimator,
 )
+from .evaluation import EVALUATION_FILE, evaluation_files, evaluation_frame, load_evaluation
 from .imbalance import (
     DEFAULT_STRATEGIES,
     CategoricalSMOTE,
@@ -21,6 +22,7 @@ from .imbalance import (
     make_pipeline,
     parse_strategy,
 )
+from .registry import KEPT, PROMOTED, Check, RetrainResult, retrain
 from .scoring import APPROVE, REFUSE, ScoringModel
 from .selection import (
     TABLE_COLUMNS,
@@ -32,6 +34,7 @@ from .selection import (
     cost_vs_threshold,
     make_folds,
 )
+from .store import RegistryError, RollbackResult, StorePaths, rollback, store_history, store_paths
 from .training import TrainConfig, TrainResult, data_fingerprint, global_importance, train
 from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, tune_lightgbm
 
@@ -76,4 +79,19 @@ __all__ = [
     "cost_by_class_weight",
     "cost_vs_threshold",
     "make_folds",
+    "EVALUATION_FILE",
+    "evaluation_files",
+    "evaluation_frame",
+    "load_evaluation",
+    "KEPT",
+    "PROMOTED",
+    "Check",
+    "RegistryError",
+    "RetrainResult",
+    "RollbackResult",
+    "StorePaths",
+    "retrain",
+    "rollback",
+    "store_history",
+    "store_paths",
 ]

@@ -20,6 +20,8 @@ SMALL = {
         "class_weights": "1,4,12",
     },
     "03_train.ipynb": {"synthetic_clients": 1500, "quick": True},
+    "04_drift.ipynb": {"synthetic_clients": 1500},
+    "05_retrain.ipynb": {"synthetic_clients": 1500, "quick": True},
 }
 
 
@@ -66,3 +68,6 @@ def test_notebook_runs(tmp_path, name):
     if name == "03_train.ipynb":
         assert (tmp_path / "out" / "model" / "metadata.json").exists()
         assert "MLflow run" in text
+    if name == "05_retrain.ipynb":
+        assert (tmp_path / "out" / "models" / "current" / "metadata.json").exists()
+        assert "decision: " in text and "first model" in text

@@ -1,0 +1,313 @@
+"""The model store around the production model directory: layout, atomic swaps, rollback.
+
+Layout (everything is a sibling of the champion directory, e.g. ``models/current``)::
+
+    models/
+      current/                      the champion: a plain, verified model artifact at all times
+      current.previous/             the champion before the last promotion (rollback target)
+      current.archive/<version>/    older champions (the last ``keep_archived``)
+      current.history.jsonl         one JSON line per promotion, kept champion and rollback
+      current.lock                  held while a retrain or a rollback changes the store
+      .current.staging-<pid>-<id>/  a challenger being written and checked (removed afterwards)
+
+``current`` is replaced by exchanging it with a complete, verified directory in one system
+call (Linux ``renameat2(RENAME_EXCHANGE)``), so a reader finds either the old or the new
+model, never a missing or half-written one. Where that call does not exist, three renames
+are used: ``current`` is then absent for the instant between the first two and put back if
+the second fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import ScoringError
+from .artifact import ModelError, load_model, read_metadata
+
+__all__ = [
+    "RegistryError",
+    "StorePaths",
+    "RollbackResult",
+    "store_paths",
+    "store_history",
+    "set_champion_alias",
+    "rollback",
+    "CHAMPION_ALIAS",
+]
+
+log = logging.getLogger(__name__)
+
+#: MLflow registry alias of the model in ``current``.
+CHAMPION_ALIAS = "champion"
+
+
+class RegistryError(ScoringError):
+    """A retraining or rollback that cannot be done (bad input, nothing to roll back to...)."""
+
+
+# ----------------------------------------------------------------------------- store layout
+
+
+@dataclass(frozen=True)
+class StorePaths:
+    """Where the champion, the previous champion, the archive and the journal live."""
+
+    current: Path
+    previous: Path
+    archive: Path
+    history: Path
+    lock: Path
+
+    def staging(self) -> Path:
+        """A fresh staging path for a challenger (hidden, next to ``current``)."""
+        return self.current.parent / f".{self.current.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def store_paths(champion_dir: str | os.PathLike) -> StorePaths:
+    """The store layout around ``champion_dir`` (e.g. ``models/current``)."""
+    cur = Path(champion_dir)
+    if cur.name in ("", ".", ".."):
+        raise RegistryError(f"model directory {champion_dir!r} must name a directory, e.g. models/current")
+    return StorePaths(
+        current=cur,
+        previous=cur.with_name(f"{cur.name}.previous"),
+        archive=cur.with_name(f"{cur.name}.archive"),
+        history=cur.with_name(f"{cur.name}.history.jsonl"),
+        lock=cur.with_name(f"{cur.name}.lock"),
+    )
+
+
+def store_history(champion_dir: str | os.PathLike) -> list[dict]:
+    """The journal of promotions, kept champions and rollbacks (oldest first)."""
+    path = store_paths(champion_dir).history
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _journal(paths: StorePaths, entry: dict) -> None:
+    entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), **entry}
+    try:
+        with open(paths.history, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, default=str) + "\n")
+    except OSError as exc:  # the journal is a record, not a precondition
+        log.warning("could not append to %s: %s", paths.history, exc)
+
+
+@contextlib.contextmanager
+def _locked(paths: StorePaths) -> Iterator[None]:
+    """Hold an exclusive lock on the store (released when the process ends, whatever happens)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    paths.lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(paths.lock, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RegistryError(
+                f"another retrain or rollback is running on {paths.current} ({paths.lock} is locked)"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _renameat2():
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(new: Path, target: Path) -> None:
+    """Swap two existing directories: ``target`` gets ``new``'s content and ``new`` ``target``'s.
+
+    One atomic system call on Linux (``renameat2`` with ``RENAME_EXCHANGE``); elsewhere three
+    renames, ``target`` being absent only between the first two and put back if the second
+    fails.
+    """
+    fn = _renameat2()
+    if fn is not None:
+        if fn(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), str(target))
+    tmp = target.with_name(f".{target.name}.swap-{os.getpid()}")
+    os.replace(target, tmp)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(tmp, target)
+        raise
+    os.replace(tmp, new)
+
+
+def _version_of(model_dir: Path) -> str | None:
+    try:
+        return str(read_metadata(model_dir).get("model_version"))
+    except ModelError:
+        return None
+
+
+def _is_model_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "metadata.json").is_file()
+
+
+def _archive(paths: StorePaths, model_dir: Path) -> Path:
+    """Move ``model_dir`` into the archive (pruned to ``keep`` models after a promotion)."""
+    paths.archive.mkdir(parents=True, exist_ok=True)
+    name = _version_of(model_dir) or f"unversioned-{uuid.uuid4().hex[:8]}"
+    dest = paths.archive / name
+    while dest.exists():
+        dest = paths.archive / f"{name}-{uuid.uuid4().hex[:4]}"
+    os.replace(model_dir, dest)
+    return dest
+
+
+def _prune_archive(paths: StorePaths, keep: int) -> None:
+    if not paths.archive.is_dir():
+        return
+    entries = sorted((p for p in paths.archive.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in entries[: max(0, len(entries) - keep)]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_stale_staging(paths: StorePaths) -> None:
+    """Staging directories left by a crashed run (only called with the store locked)."""
+    parent = paths.current.parent
+    if not parent.is_dir():
+        return
+    for p in parent.glob(f".{paths.current.name}.staging-*"):
+        log.info("removing stale staging directory %s", p)
+        shutil.rmtree(p, ignore_errors=True)
+
+
+@dataclass
+class RollbackResult:
+    """What a rollback did: ``restored_version`` is now in ``current``, ``replaced_version``
+    in ``previous``."""
+
+    champion_dir: Path
+    previous_dir: Path
+    restored_version: str | None
+    replaced_version: str | None
+
+
+# ----------------------------------------------------------------------------- promotion and rollback
+
+
+def _promote(staging: Path, paths: StorePaths, keep_archived: int) -> Path | None:
+    """Make ``staging`` (a verified artifact) the champion, the store being locked; the champion becomes ``previous`` (the old previous is
+    archived). Returns where the old previous went. The champion is intact on failure."""
+    archived = None
+    try:
+        if paths.previous.exists():
+            archived = _archive(paths, paths.previous)
+        if _is_model_dir(paths.current):
+            try:
+                _exchange(staging, paths.current)
+            except BaseException:
+                if archived is not None:  # put the rollback target back where it was
+                    os.replace(archived, paths.previous)
+                    archived = None
+                raise
+            # staging now holds the old champion: it becomes the rollback target
+            try:
+                os.replace(staging, paths.previous)
+            except OSError as exc:
+                keep = paths.archive / (_version_of(staging) or f"previous-{uuid.uuid4().hex[:8]}")
+                paths.archive.mkdir(parents=True, exist_ok=True)
+                os.replace(staging, keep)
+                log.warning(
+                    "the old champion could not become %s (%s); archived in %s", paths.previous, exc, keep
+                )
+        else:
+            if paths.current.exists():  # an empty directory
+                paths.current.rmdir()
+            os.replace(staging, paths.current)
+    except OSError as exc:
+        raise RegistryError(f"promotion failed ({exc}); {paths.current} is unchanged") from exc
+    _prune_archive(paths, keep_archived)
+    return archived
+
+
+def rollback(champion_dir: str | os.PathLike, *, log_mlflow: bool = True) -> RollbackResult:
+    """Put the previous champion back in ``champion_dir``; the current one becomes the previous.
+
+    The previous model is verified (hashes, versions) before anything moves, and the two
+    directories are exchanged atomically, so a second rollback rolls forward again.
+
+    Raises
+    ------
+    RegistryError
+        Nothing to roll back to, or a previous model that does not load.
+    """
+    paths = store_paths(champion_dir)
+    with _locked(paths):
+        if not _is_model_dir(paths.previous):
+            raise RegistryError(
+                f"nothing to roll back to: {paths.previous} does not exist (no model was promoted over another)"
+            )
+        try:
+            load_model(paths.previous)
+        except ModelError as exc:
+            raise RegistryError(f"the previous model does not load, refusing to roll back: {exc}") from None
+        restored, replaced = _version_of(paths.previous), _version_of(paths.current)
+        try:
+            if paths.current.exists():
+                _exchange(paths.previous, paths.current)
+            else:
+                os.replace(paths.previous, paths.current)
+        except OSError as exc:
+            raise RegistryError(f"rollback failed ({exc}); {paths.current} is unchanged") from exc
+        mlflow_version = next(
+            (
+                e.get("mlflow_model_version")
+                for e in reversed(store_history(champion_dir))
+                if e.get("challenger_version") == restored and e.get("mlflow_model_version")
+            ),
+            None,
+        )
+        _journal(paths, {"action": "rollback", "champion_version": restored, "replaced_version": replaced})
+    if log_mlflow and mlflow_version:
+        try:
+            set_champion_alias(None, mlflow_version)
+        except Exception as exc:  # tracking must not undo a rollback
+            log.warning("MLflow alias not updated: %s: %s", type(exc).__name__, exc)
+    log.info("rolled back %s: %s restored, %s is now the previous model", paths.current, restored, replaced)
+    return RollbackResult(paths.current, paths.previous, restored, replaced)
+
+
+def set_champion_alias(registered_model: str | None, version) -> None:
+    """Point the MLflow registry alias ``champion`` at ``version`` of ``registered_model``
+    (default :data:`~scoring_core.tracking.DEFAULT_REGISTERED_MODEL`)."""
+    from mlflow import MlflowClient
+
+    from ..tracking import DEFAULT_REGISTERED_MODEL
+
+    MlflowClient().set_registered_model_alias(
+        registered_model or DEFAULT_REGISTERED_MODEL, CHAMPION_ALIAS, str(version)
+    )
