@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_core.errors import UnknownClientError
+from scoring_core.errors import ScoringError, UnknownClientError
 from scoring_core.explain import ACTIONABLE_FIELDS, OTHER_FEATURES, Explainer, WhatIfError, counterfactual
 from scoring_core.service import ScoringService
 
@@ -220,5 +220,5 @@ def test_dependence_data(service):
     direct, _ = service.explainer.contributions(service.features.loc[dep.index[:5]])
     col = list(service.features.columns).index("EXT_SOURCES_MEAN")
     np.testing.assert_allclose(dep["shap"].iloc[:5], direct[:, col])
-    with pytest.raises(KeyError):
+    with pytest.raises(ScoringError, match="unknown feature"):
         service.dependence("NOPE")
