@@ -266,24 +266,34 @@ def _parse_monotone(items: list[str]) -> dict[str, int]:
     return out
 
 
-def _cmd_train(args) -> int:
-    from .data import load_dataset
-    from .model.artifact import save_model
-    from .model.evaluation import evaluation_files
-    from .model.training import TrainConfig, train
+def _train_config(args):
+    """The :class:`TrainConfig` of ``train`` and ``retrain`` (options a command lacks keep their default)."""
+    from .model.training import TrainConfig
 
-    config = TrainConfig(
+    kw = dict(
         strategy=args.strategy,
-        folds=args.folds,
-        holdout=args.holdout,
         c_fn=args.c_fn,
         c_fp=args.c_fp,
         seed=args.seed,
         tune=not args.no_tune,
         tune_budget=args.tune_budget,
         quick=args.quick,
-        monotone=_parse_monotone(args.monotone) or None,
     )
+    for name in ("folds", "holdout"):
+        if hasattr(args, name):
+            kw[name] = getattr(args, name)
+    if getattr(args, "monotone", None):
+        kw["monotone"] = _parse_monotone(args.monotone) or None
+    return TrainConfig(**kw)
+
+
+def _cmd_train(args) -> int:
+    from .data import load_dataset
+    from .model.artifact import save_model
+    from .model.evaluation import evaluation_files
+    from .model.training import train
+
+    config = _train_config(args)
     start = time.perf_counter()
     ds = load_dataset(
         args.data_dir, require_train=True, cache=False if args.no_cache else None, progress=not args.quiet
@@ -442,17 +452,8 @@ def _cmd_drift(args) -> int:
 def _cmd_retrain(args) -> int:
     from .data import load_dataset
     from .model.registry import retrain
-    from .model.training import TrainConfig
 
-    config = TrainConfig(
-        strategy=args.strategy,
-        c_fn=args.c_fn,
-        c_fp=args.c_fp,
-        seed=args.seed,
-        tune=not args.no_tune,
-        tune_budget=args.tune_budget,
-        quick=args.quick,
-    )
+    config = _train_config(args)
     start = time.perf_counter()
     ds = load_dataset(
         args.data_dir, require_train=True, cache=False if args.no_cache else None, progress=not args.quiet

@@ -6,6 +6,7 @@ import ipywidgets as W
 import traitlets as T
 
 from scoring_core.explain.labels import feature_label, format_value
+from scoring_core.service import PROFILE_FIELDS
 
 from ._base import Panel
 from .i18n import tr
@@ -16,24 +17,6 @@ __all__ = ["ClientProfile", "SENSITIVE_FIELDS"]
 #: Fields hidden when ``masked`` (protected characteristics and family situation).
 SENSITIVE_FIELDS = ("CODE_GENDER", "DAYS_BIRTH", "NAME_FAMILY_STATUS", "CNT_CHILDREN")
 
-_SHOWN = (
-    "DAYS_BIRTH",
-    "CODE_GENDER",
-    "NAME_FAMILY_STATUS",
-    "CNT_CHILDREN",
-    "NAME_EDUCATION_TYPE",
-    "NAME_INCOME_TYPE",
-    "OCCUPATION_TYPE",
-    "DAYS_EMPLOYED",
-    "AMT_INCOME_TOTAL",
-    "NAME_CONTRACT_TYPE",
-    "AMT_CREDIT",
-    "AMT_ANNUITY",
-    "AMT_GOODS_PRICE",
-    "NAME_HOUSING_TYPE",
-    "FLAG_OWN_CAR",
-    "FLAG_OWN_REALTY",
-)
 
 
 class ClientProfile(Panel):
@@ -65,7 +48,7 @@ class ClientProfile(Panel):
         if not p:
             return []
         out = []
-        for f in _SHOWN:
+        for f in PROFILE_FIELDS:
             if f not in p:
                 continue
             if self.masked and f in SENSITIVE_FIELDS:
