@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(None, description="Directory of Kaggle-layout tables.")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Parquet cache of loaded tables.")
     use_cache: bool = Field(True, description="Cache normalized tables as parquet for fast reloads.")
+    currency: str = Field(
+        "EUR", pattern="^[A-Z]{3}$", description="ISO 4217 code of the amounts in the data (shown with every amount)."
+    )
 
 
 @lru_cache(maxsize=1)
