@@ -1,0 +1,92 @@
+"""``environment.yml`` (the conda route) carries every dependency of ``pyproject.toml``: the core
+and every extra, with the same lower bounds, so a conda user can run the dashboard, the notebooks,
+JupyterLab, ``report`` and the tests."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = "pret-a-depenser-scoring"
+#: pip name -> conda-forge name, where they differ
+CONDA_NAME: dict[str, str] = {}
+_REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(\[[^\]]*\])?\s*(.*)$")
+
+
+def _parse(requirement: str) -> tuple[str, str]:
+    """``(normalised name, version spec)`` of ``name[extras] >=x`` (no markers in this project)."""
+    m = _REQ.match(requirement.split(";")[0])
+    assert m, f"cannot parse requirement {requirement!r}"
+    return re.sub(r"[-_.]+", "-", m.group(1)).lower(), m.group(3).replace(" ", "")
+
+
+def _pyproject() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        reqs.extend(extra)
+    out: dict[str, str] = {}
+    for r in reqs:
+        name, spec = _parse(r)
+        if name == PROJECT:  # an extra that includes other extras
+            continue
+        assert out.get(name, spec) == spec, f"{name} has two different bounds in pyproject.toml"
+        out[CONDA_NAME.get(name, name)] = spec
+    return out
+
+
+def _environment() -> tuple[dict[str, str], list]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda: dict[str, str] = {}
+    pip: list = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip.extend(dep.get("pip", []))
+            continue
+        name, spec = _parse(
+            str(dep).replace("=", "==", 1) if re.match(r"^[\w.-]+=[^=]", str(dep)) else str(dep)
+        )
+        conda[name] = spec
+    return conda, pip
+
+
+def test_every_pyproject_dependency_is_in_environment_yml_with_the_same_lower_bound():
+    wanted = _pyproject()
+    conda, _ = _environment()
+    missing = sorted(set(wanted) - set(conda))
+    assert not missing, f"environment.yml lacks {missing} (pyproject.toml needs them)"
+    different = {n: (wanted[n], conda[n]) for n in wanted if conda[n] != wanted[n]}
+    assert not different, f"lower bounds differ (pyproject, environment.yml): {different}"
+
+
+def test_environment_yml_has_nothing_pyproject_does_not_know():
+    wanted = _pyproject()
+    conda, pip = _environment()
+    extra = sorted(set(conda) - set(wanted) - {"python", "pip"})
+    assert not extra, f"environment.yml has {extra}, which pyproject.toml does not declare"
+    assert conda["python"] == "==3.11"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.11"
+    assert pip == ["-e ."], "environment.yml installs the project itself with pip -e ."
+
+
+@pytest.mark.parametrize("extra", ["lab", "shap", "test"])
+def test_the_jupyter_extras_exist(extra):
+    """What the README's set-up commands install: JupyterLab, shap and nbval are declared."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    names = {_parse(r)[0] for r in extras[extra]}
+    expect = {
+        "lab": {"jupyterlab"},
+        "shap": {"shap", "matplotlib"},
+        "test": {"nbval", "playwright", "pytest"},
+    }
+    assert expect[extra] <= names
+    if extra != "shap":
+        included = "".join(r for r in extras[extra] if r.startswith(PROJECT))
+        for part in {"lab": ["notebooks", "widgets", "shap"], "test": ["dashboard", "lab", "shap"]}[extra]:
+            assert part in included, f"[{extra}] must include [{part}]"
