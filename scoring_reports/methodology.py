@@ -1,8 +1,9 @@
 """The methodology note: the methodology notebook run with papermill on a model and its data,
 converted to a standalone HTML page with nbconvert (code cells hidden).
 
-The notebook ships as package data (``scoring_reports/templates/methodology.ipynb``); the
-repository's ``notebooks/06_methodology.ipynb`` is the same file (a test keeps them equal).
+One notebook, one copy: ``notebooks/06_methodology.ipynb`` is the source; the package data
+``scoring_reports/templates/methodology.ipynb`` is a symbolic link to it, which a wheel turns
+into a copy of the notebook (so an installed package carries it too).
 Every number in the note is computed during the run from the model artifact (metadata and
 evaluation predictions) and the data.
 """
