@@ -21,7 +21,16 @@ class ApiSettings(BaseSettings):
     key: str = Field("", description="API key(s): 'key' or 'name:key', comma-separated")
     cors_origins: str = Field("", description="allowed browser origins, comma-separated (none by default)")
     batch_limit: int = Field(100, ge=1, description="most applications in one POST /score")
+    history_limit: int = Field(
+        20_000, ge=0, description="most history rows (all tables together) in one POST /score"
+    )
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024, ge=1024, description="largest request body in bytes (413 above it)"
+    )
     audit_log: Path = Field(Path("audit.jsonl"), description="JSON-lines audit log of client data access")
+    workers: int | None = Field(
+        None, ge=1, le=64, description="server processes of `serve` (default: the number of CPU cores)"
+    )
 
     def keys(self) -> dict[str, str]:
         """``{key: key id}``."""

@@ -130,6 +130,16 @@ class ScoringService:
         e = self.explainer.explain(self.features.loc[[cid]], client_id=cid)
         return self._finish(e, top, lang)
 
+    def explain_features(
+        self, X: pd.DataFrame, *, top: int | None = 10, lang: str = "en"
+    ) -> list[Explanation]:
+        """Explanations with reasons of feature rows indexed by ``SK_ID_CURR`` that need not be
+        in the data (new applications, ``POST /score?explain=true``): as :meth:`explain` does."""
+        return [
+            self._finish(self.explainer.explain(X.iloc[[i]], client_id=int(X.index[i])), top, lang)
+            for i in range(len(X))
+        ]
+
     def _finish(self, e: Explanation, top: int | None, lang: str) -> Explanation:
         e.reasons = [r.text for r in reasons(e, self.population, lang=lang)]
         return e.top(top) if top else e

@@ -10,13 +10,20 @@ from fastapi.testclient import TestClient
 
 from scoring_api.app import create_app
 from scoring_api.settings import ApiSettings
-from scoring_core.data import Dataset
 from scoring_core.errors import ScoringError
 from scoring_core.model.artifact import save_model
 from scoring_core.service import ScoringService
 
 KEY = "s3cret-key"
 H = {"X-API-Key": KEY}
+
+
+def messages(r) -> str:
+    """The messages of an error response, checking it has the one error schema."""
+    detail = r.json()["detail"]
+    assert isinstance(detail, list) and detail
+    assert all(set(d) == {"loc", "msg", "type"} for d in detail), detail
+    return " | ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in detail)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +90,7 @@ def test_client_profile_score_and_explanation(setup):
 def test_unknown_client_404(setup):
     client, _, _ = setup
     r = client.get("/clients/999999/score", headers=H)
-    assert r.status_code == 404 and "999999" in r.json()["detail"]
+    assert r.status_code == 404 and "999999" in messages(r)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +105,7 @@ def test_unknown_client_404(setup):
 def test_bad_parameters_422(setup, path):
     client, _, _ = setup
     r = client.get(path, headers=H)
-    assert r.status_code == 422 and r.json()["detail"]
+    assert r.status_code == 422 and messages(r)
 
 
 def test_whatif(setup):
@@ -111,7 +118,7 @@ def test_whatif(setup):
         service.what_if(cid, {"AMT_CREDIT": credit * 2}).probability
     )
     bad = client.post(f"/clients/{cid}/whatif", headers=H, json={"changes": {"TARGET": 1}})
-    assert bad.status_code == 422 and "TARGET" in bad.json()["detail"]
+    assert bad.status_code == 422 and "TARGET" in messages(bad)
     bad = client.post(f"/clients/{cid}/whatif", headers=H, json={"changes": {}})
     assert bad.status_code == 422
     malformed = client.post(
@@ -180,8 +187,7 @@ def test_score_bad_requests(setup):
     r = client.post(
         "/score", headers=H, json={"applications": [app], "history": {"bureau": [{"SK_ID_CURR": 900002}]}}
     )
-    assert r.status_code == 422 and "bureau" in r.json()["detail"]
-    assert client.post("/score", headers=H, json={"applications": [app, app]}).status_code == 422
+    assert r.status_code == 422 and "bureau" in messages(r)
 
 
 def test_audit_log_records_client_access(setup):
@@ -207,7 +213,8 @@ def test_reload_keeps_serving_on_failure(setup):
     meta.write_text(good + "\n")  # tampered: the sha256 no longer matches
     try:
         r = client.post("/model/reload", headers=H)
-        assert r.status_code == 409 and "current model kept" in r.json()["detail"]
+        assert r.status_code == 409 and "current model kept" in messages(r)
+        assert str(tmp) not in r.text and "/tmp" not in r.text  # no server path
         assert client.get("/health").json()["model_version"] == before
     finally:
         meta.write_text(good)
@@ -218,11 +225,11 @@ def test_no_stack_traces(setup, monkeypatch):
     client, service, _ = setup
     monkeypatch.setattr(type(service), "score", lambda *a, **k: 1 / 0)
     r = client.get(f"/clients/{int(service.client_ids[0])}/score", headers=H)
-    assert r.status_code == 500 and r.json() == {"detail": "internal error"}
+    assert r.status_code == 500 and "internal error" in messages(r) and "ZeroDivision" not in r.text
 
 
-def test_refuses_to_start_without_key(quick_result, train_tables, tmp_path):
-    ds = Dataset(None, {"application_train": train_tables["application"]})
+def test_refuses_to_start_without_key(quick_result, train_dataset, tmp_path):
+    ds = train_dataset
     with pytest.raises(ScoringError, match="SCORING_API_KEY"):
         create_app(
             ScoringService(quick_result.model, ds), ds, settings=ApiSettings(key="", audit_log=tmp_path / "a")
@@ -233,7 +240,7 @@ def test_openapi_docs(setup):
     client, _, _ = setup
     spec = client.get("/openapi.json").json()
     assert "/clients/{client_id}/explanation" in spec["paths"] and "Application" in json.dumps(spec)
-    assert client.get("/docs").status_code == 200
+
 
 
 def test_json_logs():
