@@ -141,6 +141,7 @@ class ScoringService:
         ]
 
     def _finish(self, e: Explanation, top: int | None, lang: str) -> Explanation:
+        e.lang = lang
         e.reasons = [r.text for r in reasons(e, self.population, lang=lang)]
         return e.top(top) if top else e
 

@@ -20,8 +20,10 @@ import pandas as pd
 from scipy.special import expit
 
 from ..model.scoring import ScoringModel
+from .concepts import CONCEPTS, concept_index, concept_label, concept_of
+from .labels import feature_label
 
-__all__ = ["Contribution", "Explanation", "Explainer", "OTHER_FEATURES", "json_value"]
+__all__ = ["Contribution", "Explanation", "Explainer", "Group", "OTHER_FEATURES", "json_value"]
 
 #: Name of the entry that folds the features outside the top K.
 OTHER_FEATURES = "other features"
@@ -39,6 +41,51 @@ class Contribution:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def json(self, lang: str = "en") -> dict:
+        """``{feature, label, group, value, shap, points}`` (``label`` in ``lang``)."""
+        other = self.feature == OTHER_FEATURES
+        return {
+            "feature": self.feature,
+            "label": _OTHER_LABEL[lang] if other else feature_label(self.feature, lang),
+            "group": None if other else concept_of(self.feature),
+            "value": json_value(self.value),
+            "shap": self.shap,
+            "points": self.points,
+        }
+
+
+_OTHER_LABEL = {"en": "other factors", "fr": "autres facteurs"}
+
+
+@dataclass
+class Group:
+    """One concept's total contribution and its features' contributions, largest first."""
+
+    group: str
+    shap: float
+    points: float
+    features: list[Contribution]
+
+    def top(self, k: int) -> Group:
+        """The ``k`` largest features; the rest of the concept folded into one entry."""
+        kept, rest = self.features[:k], self.features[k:]
+        if rest:
+            kept = kept + [
+                Contribution(
+                    OTHER_FEATURES, None, float(sum(c.shap for c in rest)), float(sum(c.points for c in rest))
+                )
+            ]
+        return Group(self.group, self.shap, self.points, kept)
+
+    def json(self, lang: str = "en") -> dict:
+        return {
+            "group": self.group,
+            "label": concept_label(self.group, lang),
+            "shap": self.shap,
+            "points": self.points,
+            "features": [c.json(lang) for c in self.features],
+        }
+
 
 @dataclass
 class Explanation:
@@ -52,10 +99,18 @@ class Explanation:
     raw_score: float
     contributions: list[Contribution]
     reasons: list[str] = field(default_factory=list)
+    #: Contributions by concept (every feature in exactly one), largest first; with
+    #: ``base_value`` they add up to the log-odds like the contributions.
+    groups: list[Group] = field(default_factory=list)
+    #: Language of the labels of :meth:`to_dict` (and of the reasons).
+    lang: str = "en"
+    #: P(default) of the average client (the model's probability at ``base_value``, calibrated
+    #: like the client's); ``None``: ``expit(base_value)``.
+    base_prob: float | None = None
 
     @property
     def base_probability(self) -> float:
-        return float(expit(self.base_value))
+        return float(expit(self.base_value)) if self.base_prob is None else float(self.base_prob)
 
     def top(self, k: int) -> Explanation:
         """The ``k`` largest contributions; the rest folded into one ``other features`` entry."""
@@ -78,6 +133,9 @@ class Explanation:
             self.raw_score,
             kept,
             list(self.reasons),
+            [g.top(k) for g in self.groups],
+            self.lang,
+            self.base_prob,
         )
 
     def score_dict(self, model_version: str) -> dict:
@@ -105,10 +163,9 @@ class Explanation:
             "threshold": self.threshold,
             "decision": self.decision,
             "base_value": self.base_value,
-            "contributions": [
-                {"feature": c.feature, "value": json_value(c.value), "shap": c.shap, "points": c.points}
-                for c in self.contributions
-            ],
+            "base_probability": self.base_probability,
+            "contributions": [c.json(self.lang) for c in self.contributions],
+            "groups": [g.json(self.lang) for g in self.groups],
             "reasons": list(self.reasons),
         }
 
@@ -203,14 +260,45 @@ class Explainer:
         p_base = float(expit(b))
         scale = (p - p_base) / (raw - b) if abs(raw - b) > 1e-12 else p * (1 - p)
         values = X.iloc[0].tolist()
+        points = c * scale
         items = [
-            Contribution(f, values[j], float(c[j]), float(c[j] * scale))
+            Contribution(f, values[j], float(c[j]), float(points[j]))
             for j, f in enumerate(self.model.feature_names)
         ]
         cid = client_id if client_id is not None else _index_id(X)
         return Explanation(
-            cid, p, self.model.threshold, str(self.model.decide(np.array([p]))[0]), b, raw, items
+            cid,
+            p,
+            self.model.threshold,
+            str(self.model.decide(np.array([p]))[0]),
+            b,
+            raw,
+            items,
+            groups=_groups(items, c, points, self.model.feature_names),
+            base_prob=p_base,
         )
+
+
+def _groups(items: list[Contribution], c: np.ndarray, points: np.ndarray, names) -> list[Group]:
+    """Contributions summed by concept (exact: each feature in one concept), largest first;
+    each concept's features with a non-zero contribution, largest first."""
+    idx = concept_index(names)
+    n = len(CONCEPTS)
+    shap = np.bincount(idx, weights=c, minlength=n)
+    pts = np.bincount(idx, weights=points, minlength=n)
+    order = np.argsort(-np.abs(c), kind="stable")
+    members: list[list[Contribution]] = [[] for _ in range(n)]
+    for j in order:
+        if c[j] == 0:
+            break
+        members[idx[j]].append(items[j])
+    groups = [
+        Group(CONCEPTS[g].key, float(shap[g]), float(pts[g]), members[g])
+        for g in range(n)
+        if members[g] or shap[g] != 0
+    ]
+    groups.sort(key=lambda g: -abs(g.shap))
+    return groups
 
 
 def _index_id(X: pd.DataFrame):

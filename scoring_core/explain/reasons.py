@@ -1,82 +1,83 @@
-"""Plain-language reasons, in English and French, from an explanation.
+"""Plain-language reasons, in English and French: one per concept at most, by weight.
 
-The factors that raise the risk most come first, then those that lower it. Each sentence
-names the feature in words (see :mod:`.labels`), gives the client's value and, for a number,
-where it stands among all clients, e.g. "External credit score 3 is low (0.21; 85% of clients
-have a higher one) — raises the risk".
+Each reason names a concept (:mod:`.concepts`), the client's fact that weighs most in it
+(its value in its unit, where the client stands among all clients when that means
+something, or what is missing) and the direction, e.g. "External credit scores — Average
+external credit score: 0.21 (below 85% of clients) — raises the risk", or "Credit bureau
+history — no credit bureau record — lowers the risk".
 
-"High" and "low" refer to the quantity as displayed: for day counts stored as negative
-numbers (``DAYS_BIRTH`` shown as an age, dates shown as "... days ago") the scale is flipped.
-Flags and categories are stated, not ranked.
+Dates read as durations ("3 years ago"), never ranked ("high"/"low" of a date is
+meaningless); flags and categories are stated, not ranked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from .labels import feature_gender, feature_label, feature_unit, format_value, reversed_scale
-from .local import OTHER_FEATURES, Explanation
+from .concepts import concept_label
+from .local import OTHER_FEATURES, Explanation, Group
+from .phrases import fact_text, is_missing
 from .population import Population
 
-__all__ = ["Reason", "reasons", "reason_text"]
+__all__ = ["Reason", "reasons", "reason_text", "DIRECTION"]
 
-_UP = {"en": "raises the risk", "fr": "augmente le risque"}
-_DOWN = {"en": "lowers the risk", "fr": "diminue le risque"}
-# French agreement: (verb, high, low, unknown) by gender/number of the label
-_FR = {
-    "m": ("est", "élevé", "faible", "inconnu"),
-    "f": ("est", "élevée", "faible", "inconnue"),
-    "mp": ("sont", "élevés", "faibles", "inconnus"),
-    "fp": ("sont", "élevées", "faibles", "inconnues"),
+#: The direction words, EN/FR (+1 raises the risk, -1 lowers it).
+DIRECTION = {
+    "en": {1: "raises the risk", -1: "lowers the risk"},
+    "fr": {1: "augmente le risque", -1: "diminue le risque"},
 }
-_UNRANKED = ("flag", "category")
 
 
 @dataclass
 class Reason:
-    """One factor, its direction (+1 raises the risk, -1 lowers it) and its sentence."""
+    """One concept, the feature its sentence is about, its direction (+1 raises the risk,
+    -1 lowers it), its weight (log-odds) and its sentence."""
 
     feature: str
     direction: int
     shap: float
     text: str
+    group: str = ""
+    points: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "group": self.group,
+            "feature": self.feature,
+            "direction": self.direction,
+            "shap": self.shap,
+            "points": self.points,
+            "text": self.text,
+        }
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
-
-
-def reason_text(feature: str, value, direction: int, percentile: float | None, lang: str = "en") -> str:
-    """The sentence for one factor. ``percentile``: share (0-100) of clients with a lower stored value."""
-    if lang not in _UP:
+def reason_text(
+    feature: str,
+    value,
+    direction: int,
+    percentile: float | None,
+    lang: str = "en",
+    *,
+    group: str | None = None,
+) -> str:
+    """The sentence for one factor. ``percentile``: share (0-100) of clients with a lower stored
+    value; ``group``: the concept key, named first when given."""
+    if lang not in DIRECTION:
         raise ValueError(f"unknown language {lang!r}; use en or fr")
-    tail = _UP[lang] if direction > 0 else _DOWN[lang]
-    if lang == "fr":
-        subject = feature_label(feature, "fr", article=True)
-        verb, high, low, unknown = _FR.get(feature_gender(feature), _FR["m"])
-    else:
-        subject = feature_label(feature, "en")
-    if _missing(value):
-        body = f"{subject} {verb} {unknown}" if lang == "fr" else f"{subject} is not known"
-    else:
-        shown = format_value(feature, value, lang)
-        if percentile is None or feature_unit(feature) in _UNRANKED:
-            body = f"{subject} : {shown}" if lang == "fr" else f"{subject}: {shown}"
-        else:
-            pct = 100.0 - percentile if reversed_scale(feature) else percentile
-            higher = f"{100 - pct:.0f}"
-            if lang == "fr":
-                if pct >= 50:
-                    body = f"{subject} {verb} {high} ({shown} ; seuls {higher} % des clients ont une valeur plus élevée)"
-                else:
-                    body = f"{subject} {verb} {low} ({shown} ; {higher} % des clients ont une valeur plus élevée)"
-            elif pct >= 50:
-                body = f"{subject} is high ({shown}; only {higher}% of clients have a higher one)"
-            else:
-                body = f"{subject} is low ({shown}; {higher}% of clients have a higher one)"
-    return f"{body[0].upper()}{body[1:]} — {tail}"
+    if direction not in (1, -1):
+        raise ValueError(f"direction must be +1 or -1, got {direction!r}")
+    body = fact_text(feature, value, percentile, lang)
+    head = f"{concept_label(group, lang)} — " if group else ""
+    text = f"{head}{body} — {DIRECTION[lang][direction]}"
+    return text[:1].upper() + text[1:]
+
+
+def _speaker(group: Group, direction: int):
+    """The feature the reason is about: the largest contribution in the group's direction."""
+    for c in group.features:
+        if c.feature != OTHER_FEATURES and (c.shap > 0) == (direction > 0) and c.shap != 0:
+            return c
+    return None
 
 
 def reasons(
@@ -84,22 +85,39 @@ def reasons(
     population: Population | None = None,
     *,
     lang: str = "en",
-    n_up: int = 3,
-    n_down: int = 2,
+    limit: int | None = 5,
+    min_share: float = 0.02,
 ) -> list[Reason]:
-    """The ``n_up`` strongest risk-raising and ``n_down`` strongest risk-lowering factors."""
-    if lang not in _UP:
+    """One reason per concept, largest weight first.
+
+    Parameters
+    ----------
+    explanation : Explanation
+        With its :attr:`~Explanation.groups` (every explanation of an :class:`Explainer`).
+    population : Population, optional
+        Places numeric values among all clients ("below 85% of clients").
+    lang : {"en", "fr"}
+    limit : int or None, default=5
+        At most this many reasons (``None``: one per concept that weighs).
+    min_share : float, default=0.02
+        Concepts under this share of the total absolute weight are not worth a sentence.
+    """
+    if lang not in DIRECTION:
         raise ValueError(f"unknown language {lang!r}; use en or fr")
-    items = [c for c in explanation.contributions if c.feature != OTHER_FEATURES and c.shap != 0]
-    ups = sorted((c for c in items if c.shap > 0), key=lambda c: -c.shap)[:n_up]
-    downs = sorted((c for c in items if c.shap < 0), key=lambda c: c.shap)[:n_down]
-    out = []
-    for c in ups + downs:
+    total = sum(abs(g.shap) for g in explanation.groups)
+    out: list[Reason] = []
+    for g in sorted(explanation.groups, key=lambda g: -abs(g.shap)):
+        if g.shap == 0 or (total and abs(g.shap) < min_share * total):
+            continue
+        direction = 1 if g.shap > 0 else -1
+        c = _speaker(g, direction)
+        if c is None:
+            continue
         pct = None
-        if population is not None and not _missing(c.value) and population.is_numeric(c.feature):
+        if population is not None and not is_missing(c.value) and population.is_numeric(c.feature):
             pct = population.percentile(c.feature, float(c.value))
-        direction = 1 if c.shap > 0 else -1
-        out.append(
-            Reason(c.feature, direction, c.shap, reason_text(c.feature, c.value, direction, pct, lang))
-        )
+        text = reason_text(c.feature, c.value, direction, pct, lang, group=g.group)
+        out.append(Reason(c.feature, direction, g.shap, text, g.group, g.points))
+        if limit is not None and len(out) >= limit:
+            break
     return out

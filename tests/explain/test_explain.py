@@ -73,15 +73,21 @@ def test_linear_additivity_is_exact(train_tables, quick_result):
     assert e.probability == pytest.approx(pipe.predict_proba(X.iloc[[0]])[0, 1])
 
 
-def test_reasons_agree_in_sign_with_contributions(service):
+def test_reasons_agree_in_sign_with_concepts(service):
     for cid in service.client_ids[:20]:
         e = service.explain(int(cid), top=None)
-        by_feature = {c.feature: c.shap for c in e.contributions}
+        by_group = {g.group: g.shap for g in e.groups}
         assert e.reasons
         for text in e.reasons:
             assert text.endswith("raises the risk") or text.endswith("lowers the risk")
-        ups = [r for r in e.reasons if r.endswith("raises the risk")]
-        assert len(ups) == min(3, sum(v > 0 for v in by_feature.values()))
+        from scoring_core.explain import reasons
+
+        rs = reasons(e, service.population, limit=None)
+        assert len({r.group for r in rs}) == len(rs)  # one reason per concept at most
+        assert [abs(r.shap) for r in rs] == sorted((abs(r.shap) for r in rs), reverse=True)
+        for r in rs:
+            assert r.direction == (1 if by_group[r.group] > 0 else -1)
+            assert r.text.endswith("raises the risk" if r.direction > 0 else "lowers the risk")
 
 
 def test_reasons_in_french(service):
@@ -198,19 +204,27 @@ def test_reason_sentences():
     from scoring_core.explain import reason_text
 
     # a young client (a high stored DAYS_BIRTH is a low age)
-    en = reason_text("DAYS_BIRTH", -8000.0, +1, 90.0, "en")
-    assert en.startswith("Age is low (21.9 years; 90% of clients have a higher one)") and en.endswith(
-        "raises the risk"
-    )
+    en = reason_text("DAYS_BIRTH", -8000.0, +1, 90.0, "en", group="age_family")
+    assert en == "Age, family and social circle — Age: 21\u00a0years (below 90% of clients) — raises the risk"
     fr = reason_text("AMT_ANNUITY", 60000.0, +1, 95.0, "fr")
-    assert fr.startswith("La mensualité du crédit est élevée (60 000 ; seuls 5 % des clients")
+    assert fr.startswith(
+        "Mensualité du crédit : 60\u202f000\u00a0€ par mois (au-dessus de 95\u00a0% des clients)"
+    )
     assert fr.endswith("augmente le risque")
     low = reason_text("EXT_SOURCE_3", 0.21, +1, 15.0, "en")
-    assert low.startswith("External credit score 3 is low (0.21; 85% of clients have a higher one)")
+    assert low.startswith("External credit score 3: 0.21 (below 85% of clients)")
     flag = reason_text("FLAG_DOCUMENT_3", 1.0, -1, 40.0, "en")
-    assert " is high" not in flag and " is low" not in flag and flag.endswith("lowers the risk")
+    assert flag == "Document 3 provided: yes — lowers the risk"
     assert reason_text("EXT_SOURCE_1", None, +1, None, "fr").startswith(
-        "Le score de crédit externe 1 est inconnu"
+        "Score de crédit externe 1 non disponible"
+    )
+    # dates read as durations the right way round, never ranked
+    phone = reason_text("DAYS_LAST_PHONE_CHANGE", -1100.0, +1, 90.0, "en")
+    assert phone == "Last phone change: 3\u00a0years ago — raises the risk"
+    end = reason_text("BUREAU_DAYS_CREDIT_ENDDATE_MAX", 33.0, -1, 10.0, "fr")
+    assert "dans 33\u00a0jours" in end and "dessous" not in end
+    assert reason_text("BUREAU_AMT_CREDIT_SUM_SUM", float("nan"), 1, None, "en").startswith(
+        "No credit bureau record"
     )
 
 
