@@ -224,14 +224,9 @@ def add_routes(app: FastAPI, state: ApiState, audit: AuditLog, settings: ApiSett
         key_id: str = Depends(caller),
         service: ScoringService = Depends(svc),
     ):
-        """The client's value of a feature on the distributions of all, repaid and defaulted clients.
-        An unknown feature is a 404 (no such resource)."""
+        """The client's value of a feature on the distributions of all, repaid and defaulted clients
+        (the allowed features are listed in the schema; any other is a 422)."""
         audited(request, key_id, client_id)
-        service.score(client_id)  # an unknown client first
-        if feature not in service.features.columns:
-            raise ApiError(
-                404, f"unknown feature {feature!r}", loc=["path", "feature"], type="unknown_feature"
-            )
         return asdict(service.compare(client_id, feature))
 
     @app.get(

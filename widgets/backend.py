@@ -117,10 +117,14 @@ class HttpBackend:
             detail = None
         if r.status_code == 401:
             raise BackendError("the scoring API refused the API key (check SCORING_API_KEY)", 401)
+        if isinstance(detail, list):  # the API's one error schema: [{loc, msg, type}]
+            detail = "; ".join(
+                ": ".join(x for x in (".".join(map(str, d.get("loc", [])[1:])), str(d.get("msg", ""))) if x)
+                for d in detail
+                if isinstance(d, dict)
+            )
         if r.status_code == 404:
             raise BackendError(detail or "unknown client", 404)
-        if isinstance(detail, list):
-            detail = "; ".join(f"{'.'.join(map(str, d.get('loc', [])))}: {d.get('msg', '')}" for d in detail)
         raise BackendError(detail or f"the scoring API answered {r.status_code}", r.status_code)
 
     def score(self, client_id: int) -> dict:
