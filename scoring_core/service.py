@@ -19,7 +19,7 @@ from .errors import ScoringError, UnknownClientError
 from .explain.local import Explainer, Explanation, json_value
 from .explain.population import Bivariate, FeatureComparison, Population, SimilarClients
 from .explain.reasons import reasons
-from .explain.whatif import Counterfactual, counterfactual, what_if_features
+from .explain.whatif import Counterfactual, LoanPricing, counterfactual, what_if_features
 from .features import HistoryStore
 from .model.artifact import load_model
 from .model.scoring import ScoringModel
@@ -66,6 +66,8 @@ class ScoringService:
             else None
         )
         self.store = HistoryStore(tables)
+        #: credit / term / annuity relation of the data (what-if and counterfactual offers)
+        self.pricing = LoanPricing.from_previous(tables.get("previous_application"))
         self.features = model.features(tables)
         self.probabilities = pd.Series(
             model.predict_proba(self.features), index=self.features.index, name="probability"
@@ -112,6 +114,8 @@ class ScoringService:
         app = self.client_tables(client_id)["application"].iloc[0]
         out = {"client_id": int(client_id)}
         out.update({f: json_value(app[f]) for f in PROFILE_FIELDS})
+        # the loan as term and rate (what-if controls): {"term_months", "monthly_rate"} or None
+        out["loan"] = self.pricing.to_dict(out.get("AMT_CREDIT"), out.get("AMT_ANNUITY"))
         return out
 
     def score(self, client_id: int) -> dict:
@@ -150,11 +154,11 @@ class ScoringService:
     ) -> Explanation:
         """The client rescored with ``changes`` to application fields (same feature pipeline)."""
         cid = self._check(client_id)
-        X = what_if_features(self.model, self.store.client_tables(cid), changes)
+        X = what_if_features(self.model, self.store.client_tables(cid), changes, self.pricing)
         return self._finish(self.explainer.explain(X, client_id=cid), top, lang)
 
     def counterfactual(self, client_id: int) -> Counterfactual:
-        return counterfactual(self.model, self.client_tables(client_id))
+        return counterfactual(self.model, self.client_tables(client_id), self.pricing)
 
     def _feature(self, feature: str) -> str:
         if feature not in self.features.columns:

@@ -1,53 +1,225 @@
-"""What-if rescoring and counterfactual suggestions.
+"""What-if rescoring, loan pricing and counterfactual offers.
 
 Both change application fields and rescore through the *same* feature pipeline as training
 (derived features such as credit term or annuity/income ratio are recomputed), with the
 client's history unchanged.
 
-The counterfactual looks for the smallest change to actionable fields only (credit amount,
-annuity, i.e. the loan term, and goods price; never age, gender, income or credit history)
-that brings a refused client under the threshold, within sensible bounds: credit amount down
-to 30% of the request, a term of at most 60 monthly payments.
+Loan pricing
+------------
+An advisor changes a loan by its amount and its term (number of monthly payments); the
+monthly payment follows. The relation is the data's own: in ``previous_application`` a loan of
+amount ``C`` over ``n`` monthly payments (``CNT_PAYMENT``) has the annuity
+``A = C * (1 + f * n) / n``, a *flat* monthly rate ``f`` (total repaid ``A * n`` is the amount
+plus ``f * n`` of it). :class:`LoanPricing` estimates ``f`` once as the median over the
+approved previous loans (``LoanPricing.from_previous``; ``f = 0``, i.e. ``A = C / n``, the ratio
+the features use, when the data has no usable previous loans). The current application has no
+term in the data; it is the term that the rate gives to its amount and annuity,
+``n0 = C / (A - C f)`` (:meth:`LoanPricing.term`), so an unchanged amount and term give back
+the client's annuity exactly. A smaller amount at a fixed term lowers the payment in
+proportion; a longer term lowers it too.
+
+A what-if may give ``CNT_PAYMENT`` (the term, in months) among its changes, with or without
+``AMT_CREDIT``: the annuity is then derived (see :func:`loan_changes`). Raw fields
+(``AMT_CREDIT``, ``AMT_ANNUITY``...) alone are applied as they are, for integrators.
+
+Counterfactual
+--------------
+The counterfactual is an offer an advisor can read aloud: a credit amount rounded to 1,000
+(100 below 10,000), a whole number of months (standard terms 12 to 60, or the current term),
+the monthly payment that follows, and the new probability. It looks for the offer closest to
+the request among amounts down to 30% of it and terms up to 60 months, scored in one batch
+through the same pipeline; never age, income or history.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..data.constraints import check_application_value
 from ..data.loader import normalize_table
 from ..data.schema import SCHEMAS
 from ..errors import ScoringError
 from ..model.scoring import ScoringModel
 
 __all__ = [
-    "WhatIfError",
-    "apply_changes",
-    "what_if_features",
-    "Counterfactual",
-    "counterfactual",
     "ACTIONABLE_FIELDS",
     "EDITABLE_FIELDS",
+    "TERM_FIELD",
+    "Counterfactual",
+    "LoanPricing",
+    "Offer",
+    "WhatIfError",
+    "apply_changes",
+    "counterfactual",
+    "loan_changes",
+    "round_amount",
+    "what_if_features",
 ]
+
+log = logging.getLogger(__name__)
 
 _APP = SCHEMAS["application_test"]
 #: Fields the counterfactual may change.
 ACTIONABLE_FIELDS = ("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE")
 #: Application fields a what-if may change (everything but the id).
 EDITABLE_FIELDS = tuple(c for c in _APP.columns if c not in _APP.ids)
+#: The what-if change that sets the term (number of monthly payments); the annuity follows.
+TERM_FIELD = "CNT_PAYMENT"
 _MAX_PAYMENTS = 60
+_MAX_TERM = 600  # longer than any consumer loan: a current term beyond it means the rate does not fit
 _MIN_CREDIT_SHARE = 0.3
+_STANDARD_TERMS = (6, 12, 18, 24, 30, 36, 42, 48, 54, 60)
 
 
 class WhatIfError(ScoringError):
     """A what-if change names an unknown field or has a value of the wrong type."""
 
 
-def apply_changes(application: pd.DataFrame, changes: Mapping[str, object]) -> pd.DataFrame:
+def round_amount(amount: float, *, down: bool = False) -> float:
+    """An amount an advisor can say: to the nearest 1,000 (100 below 10,000, 10 below 1,000),
+    half up; ``down`` rounds towards zero instead (an offer never above the amount computed)."""
+    step = 1000.0 if amount >= 10_000 else 100.0 if amount >= 1_000 else 10.0
+    n = math.floor(amount / step) if down else math.floor(amount / step + 0.5)
+    return float(max(step, n * step))
+
+
+@dataclass(frozen=True)
+class LoanPricing:
+    """The credit / term / annuity relation: ``annuity = credit * (1 + rate * term) / term``.
+
+    Parameters
+    ----------
+    monthly_rate : float
+        The flat monthly rate ``f`` (``0.015``: 1.5% of the amount a month).
+
+    Examples
+    --------
+    >>> p = LoanPricing(0.015)
+    >>> round(p.annuity(100_000, 36), 2)
+    4277.78
+    >>> round(p.term(100_000, p.annuity(100_000, 36)), 6)
+    36.0
+    """
+
+    monthly_rate: float = 0.0
+
+    def __post_init__(self):
+        if not (math.isfinite(self.monthly_rate) and 0 <= self.monthly_rate < 1):
+            raise ValueError(f"monthly_rate must be in [0, 1), got {self.monthly_rate!r}")
+
+    @classmethod
+    def from_previous(cls, previous: pd.DataFrame | None) -> LoanPricing:
+        """The median flat rate of the approved previous loans (``f = 0`` when there are none)."""
+        if (
+            previous is None
+            or not len(previous)
+            or not {"AMT_CREDIT", "AMT_ANNUITY", "CNT_PAYMENT"} <= set(previous.columns)
+        ):
+            log.warning("no previous loans to estimate the loan rate from: annuity = credit / term")
+            return cls(0.0)
+        c = pd.to_numeric(previous["AMT_CREDIT"], errors="coerce").to_numpy(float)
+        a = pd.to_numeric(previous["AMT_ANNUITY"], errors="coerce").to_numpy(float)
+        n = pd.to_numeric(previous["CNT_PAYMENT"], errors="coerce").to_numpy(float)
+        ok = np.isfinite(c) & np.isfinite(a) & np.isfinite(n) & (c > 0) & (a > 0) & (n >= 1)
+        if "NAME_CONTRACT_STATUS" in previous.columns:
+            ok &= (previous["NAME_CONTRACT_STATUS"].astype(str) == "Approved").to_numpy()
+        rate = (a[ok] * n[ok] / c[ok] - 1) / n[ok]
+        rate = rate[(rate >= 0) & (rate < 1)]
+        if not len(rate):
+            log.warning("no usable previous loans to estimate the loan rate from: annuity = credit / term")
+            return cls(0.0)
+        return cls(float(np.median(rate)))
+
+    def annuity(self, credit: float, term: float) -> float:
+        """The monthly payment of ``credit`` over ``term`` months."""
+        if term < 1:
+            raise ValueError(f"a term is at least one month, got {term!r}")
+        return float(credit) * (1.0 + self.monthly_rate * term) / term
+
+    def term(self, credit: float, annuity: float) -> float | None:
+        """The term (months) of ``credit`` repaid by ``annuity`` a month; ``None`` when the
+        annuity does not cover the rate (or either is unknown)."""
+        c, a = float(credit), float(annuity)
+        if not (math.isfinite(c) and math.isfinite(a) and c > 0 and a > 0):
+            return None
+        free = a - c * self.monthly_rate
+        if free <= 0:
+            return None
+        n = c / free
+        return n if n <= _MAX_TERM else None
+
+    def for_loan(self, credit: float, annuity: float) -> LoanPricing:
+        """This pricing when it fits the loan (a current term of at most 600 months), else the
+        plain ratio ``annuity = credit / term`` (so that the loan's own term always exists)."""
+        if self.monthly_rate == 0 or self.term(credit, annuity) is not None:
+            return self
+        return LoanPricing(0.0)
+
+    def to_dict(self, credit: float | None, annuity: float | None) -> dict | None:
+        """``{"term_months", "monthly_rate"}`` of a loan (the JSON a profile carries), or
+        ``None`` when the amount or the annuity is unknown."""
+        if credit is None or annuity is None:
+            return None
+        p = self.for_loan(credit, annuity)
+        n = p.term(credit, annuity)
+        return None if n is None else {"term_months": float(n), "monthly_rate": p.monthly_rate}
+
+
+def loan_changes(
+    application: pd.DataFrame, changes: Mapping[str, object], pricing: LoanPricing | None = None
+) -> dict[str, object]:
+    """``changes`` with a term (:data:`TERM_FIELD`) turned into the annuity it gives.
+
+    With ``CNT_PAYMENT`` (and optionally ``AMT_CREDIT``) among the changes, ``AMT_ANNUITY`` is
+    derived by ``pricing`` (fitted to the client's current loan, :meth:`LoanPricing.for_loan`);
+    giving ``AMT_ANNUITY`` as well is an error. Without a term, ``changes`` is returned as is.
+
+    Raises
+    ------
+    WhatIfError
+        A term that is not a number of at least one month, or given with an annuity.
+    """
+    if TERM_FIELD not in changes:
+        return dict(changes)
+    out = {k: v for k, v in changes.items() if k != TERM_FIELD}
+    term = changes[TERM_FIELD]
+    if (
+        isinstance(term, bool)
+        or not isinstance(term, (int, float, np.number))
+        or not math.isfinite(float(term))
+    ):
+        raise WhatIfError(f"{TERM_FIELD} (the term, in months) must be a number, got {term!r}")
+    if not 1 <= float(term) <= _MAX_TERM:
+        raise WhatIfError(
+            f"{TERM_FIELD} (the term, in months) must be between 1 and {_MAX_TERM}, got {term!r}"
+        )
+    if "AMT_ANNUITY" in out:
+        raise WhatIfError(f"give either {TERM_FIELD} (the annuity follows) or AMT_ANNUITY, not both")
+    row = application.iloc[0]
+    credit = out.get("AMT_CREDIT", row["AMT_CREDIT"])
+    try:
+        credit = float(credit)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise WhatIfError(f"AMT_CREDIT must be a number, got {credit!r}") from None
+    if not (math.isfinite(credit) and credit > 0):
+        raise WhatIfError("the credit amount is unknown: give AMT_CREDIT with the term")
+    pricing = (pricing or LoanPricing()).for_loan(float(row["AMT_CREDIT"]), float(row["AMT_ANNUITY"]))
+    out["AMT_ANNUITY"] = round(pricing.annuity(credit, float(term)), 2)
+    return out
+
+
+def apply_changes(
+    application: pd.DataFrame, changes: Mapping[str, object], pricing: LoanPricing | None = None
+) -> pd.DataFrame:
     """A copy of the one-row ``application`` with ``changes`` applied, normalized.
+
+    A term (:data:`TERM_FIELD`) becomes the annuity it gives (:func:`loan_changes`).
 
     Raises
     ------
@@ -56,22 +228,19 @@ def apply_changes(application: pd.DataFrame, changes: Mapping[str, object]) -> p
     """
     if len(application) != 1:
         raise ValueError("apply_changes takes one application row")
-    unknown = [k for k in changes if k not in EDITABLE_FIELDS]
+    unknown = [k for k in changes if k not in EDITABLE_FIELDS and k != TERM_FIELD]
     if unknown:
         raise WhatIfError(f"cannot change {', '.join(map(str, unknown))}: not an editable application field")
+    changes = loan_changes(application, changes, pricing)
     row = application.copy()
     for col, value in changes.items():
+        try:  # the same constraints as the API's request models (type, range, known levels)
+            check_application_value(col, value)
+        except ScoringError as exc:
+            raise WhatIfError(str(exc)) from None
         if col in _APP.categorical:
-            if value is not None and not isinstance(value, str):
-                raise WhatIfError(f"{col} must be text, got {value!r}")
             row[col] = pd.Categorical([value])
         else:
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, (int, float, np.number))
-            ):
-                raise WhatIfError(f"{col} must be a number, got {value!r}")
-            if value is not None and not np.isfinite(float(value)):
-                raise WhatIfError(f"{col} must be a finite number, got {value!r}")
             row[col] = np.float32(np.nan if value is None else value)
     try:
         return normalize_table(row[list(_APP.columns)], "application_test")
@@ -80,10 +249,13 @@ def apply_changes(application: pd.DataFrame, changes: Mapping[str, object]) -> p
 
 
 def what_if_features(
-    model: ScoringModel, client_tables: Mapping[str, pd.DataFrame | None], changes: Mapping[str, object]
+    model: ScoringModel,
+    client_tables: Mapping[str, pd.DataFrame | None],
+    changes: Mapping[str, object],
+    pricing: LoanPricing | None = None,
 ) -> pd.DataFrame:
     """Feature row of the client's application with ``changes``, history unchanged."""
-    app = apply_changes(client_tables["application"], changes)
+    app = apply_changes(client_tables["application"], changes, pricing)
     return model.features({**client_tables, "application": app})
 
 
@@ -121,9 +293,26 @@ def _replicate(client_tables: Mapping[str, pd.DataFrame | None], apps: pd.DataFr
     return out
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A loan an advisor can propose: amount, term in whole months and the monthly payment."""
+
+    credit: float
+    term_months: int
+    annuity: float
+
+    def to_dict(self) -> dict:
+        return {"credit": self.credit, "term_months": self.term_months, "annuity": self.annuity}
+
+
 @dataclass
 class Counterfactual:
-    """The result of a counterfactual search."""
+    """The result of a counterfactual search.
+
+    ``changes`` are the raw application fields of the offer (``AMT_CREDIT``, ``AMT_ANNUITY``:
+    what an integrator posts back to the what-if); ``offer`` the same loan as amount, term and
+    payment, with ``current`` the client's request in the same terms.
+    """
 
     found: bool
     changes: dict[str, float] = field(default_factory=dict)
@@ -131,6 +320,8 @@ class Counterfactual:
     original_probability: float | None = None
     threshold: float | None = None
     message: str = ""
+    offer: Offer | None = None
+    current: Offer | None = None
 
     def to_dict(self, client_id: int) -> dict:
         """The JSON of ``/clients/{id}/counterfactual``."""
@@ -142,22 +333,42 @@ class Counterfactual:
             "original_probability": self.original_probability,
             "threshold": self.threshold,
             "message": self.message,
+            "offer": None if self.offer is None else self.offer.to_dict(),
+            "current": None if self.current is None else self.current.to_dict(),
         }
+
+
+def _candidates(credit: float, term0: float) -> list[tuple[float, int]]:
+    """Rounded amounts from the request down to 30% of it, crossed with whole terms from the
+    current one up to 60 months (or the current term when it is longer)."""
+    amounts = sorted(
+        {round_amount(credit * s, down=True) for s in np.linspace(1.0, _MIN_CREDIT_SHARE, 15)}, reverse=True
+    )
+    start = max(1, int(round(term0)))
+    terms = sorted({start, *(t for t in _STANDARD_TERMS if start < t <= _MAX_PAYMENTS)})
+    return [(c, t) for c in amounts for t in terms]
+
+
+def _message(offer: Offer, p: float) -> str:
+    return (
+        f"approved with a credit of {offer.credit:,.0f} over {offer.term_months} months "
+        f"({offer.annuity:,.0f} per month): probability of default {100 * p:.1f}%"
+    )
 
 
 def counterfactual(
     model: ScoringModel,
     client_tables: Mapping[str, pd.DataFrame | None],
-    *,
-    credit_steps: int = 15,
-    term_steps: int = 8,
+    pricing: LoanPricing | None = None,
 ) -> Counterfactual:
-    """Smallest change of credit amount and/or term (annuity) that gets the client approved.
+    """The offer closest to the client's request that gets the loan approved.
 
-    Candidates (a grid of credit amounts from the request down to 30% of it, crossed with
-    terms up to 60 monthly payments; the goods price stays, so a smaller credit means a
-    larger down payment) are scored in one batch; the approved candidate with the smallest
-    relative change wins.
+    Candidates (rounded amounts from the request down to 30% of it, crossed with whole terms
+    up to 60 months; the goods price stays, so a smaller credit means a larger down payment)
+    are priced by ``pricing`` (fitted to the client's loan), scored in one batch, and the
+    approved candidate with the smallest change wins: a relative cut of the amount counts
+    twice a relative lengthening of the term. The probability returned is the one of the
+    rounded offer as it would be scored.
     """
     app = client_tables["application"]
     if len(app) != 1:
@@ -165,24 +376,26 @@ def counterfactual(
     x0 = model.features(client_tables)
     p0 = float(model.predict_proba(x0)[0])
     thr = model.threshold
-    if p0 < thr:
-        return Counterfactual(True, {}, p0, p0, thr, "the client is already approved; no change needed")
     credit = float(app["AMT_CREDIT"].iloc[0])
     annuity = float(app["AMT_ANNUITY"].iloc[0])
-    if not (np.isfinite(credit) and credit > 0 and np.isfinite(annuity) and annuity > 0):
+    known = np.isfinite(credit) and credit > 0 and np.isfinite(annuity) and annuity > 0
+    pricing = (pricing or LoanPricing()).for_loan(credit, annuity) if known else None
+    term0 = pricing.term(credit, annuity) if pricing is not None else None
+    current = Offer(credit, int(round(term0)), annuity) if pricing is not None and term0 is not None else None
+    if p0 < thr:
+        return Counterfactual(
+            True, {}, p0, p0, thr, "the client is already approved; no change needed", current=current
+        )
+    if pricing is None or term0 is None:
         return Counterfactual(
             False, {}, None, p0, thr, "credit amount or annuity unknown: no suggestion possible"
         )
-    term0 = credit / annuity
-    credit_f = np.linspace(1.0, _MIN_CREDIT_SHARE, credit_steps)
-    max_term = max(term0, _MAX_PAYMENTS)
-    term_f = np.linspace(1.0, max_term / term0, term_steps)
-    grid = [(cf, tf) for cf in credit_f for tf in term_f if not (cf == 1.0 and tf == 1.0)]
+    grid = _candidates(credit, term0)
+    new_credit = np.array([c for c, _ in grid])
+    new_annuity = np.array([round(pricing.annuity(c, t), 2) for c, t in grid])
     apps = pd.concat([app] * len(grid), ignore_index=True)
-    new_credit = np.array([credit * cf for cf, _ in grid])
-    new_annuity = np.array([credit * cf / (term0 * tf) for cf, tf in grid])
     apps["AMT_CREDIT"] = new_credit.astype(np.float32)
-    apps["AMT_ANNUITY"] = np.round(new_annuity, 2).astype(np.float32)
+    apps["AMT_ANNUITY"] = new_annuity.astype(np.float32)
     top = np.iinfo(np.int32).max
     apps["SK_ID_CURR"] = (top - np.arange(len(grid))).astype(np.int32)
     X = model.features(_replicate(client_tables, apps))
@@ -197,14 +410,12 @@ def counterfactual(
             thr,
             f"no credit amount down to {_MIN_CREDIT_SHARE:.0%} of the request and no term up to "
             f"{_MAX_PAYMENTS} monthly payments brings the risk under the threshold",
+            current=current,
         )
-    effort = np.array([(1 - cf) + 0.5 * (tf - 1) for cf, tf in grid])
-    best = ok[np.argmin(effort[ok])]
-    changes = {
-        "AMT_CREDIT": float(round(new_credit[best], 2)),
-        "AMT_ANNUITY": float(round(new_annuity[best], 2)),
-    }
-    changes = {k: v for k, v in changes.items() if not np.isclose(v, float(app[k].iloc[0]))}
+    effort = np.array([2 * (1 - c / credit) + max(0.0, t / term0 - 1) for c, t in grid])
+    best = ok[np.lexsort((p[ok], effort[ok]))[0]]
+    offer = Offer(float(new_credit[best]), int(grid[best][1]), float(new_annuity[best]))
+    changes = {"AMT_CREDIT": offer.credit, "AMT_ANNUITY": offer.annuity}
     return Counterfactual(
-        True, changes, float(p[best]), p0, thr, "approved with a smaller credit and/or a longer term"
+        True, changes, float(p[best]), p0, thr, _message(offer, float(p[best])), offer=offer, current=current
     )
