@@ -242,7 +242,6 @@ def test_openapi_docs(setup):
     assert "/clients/{client_id}/explanation" in spec["paths"] and "Application" in json.dumps(spec)
 
 
-
 def test_json_logs():
     import logging
 
