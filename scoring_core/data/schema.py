@@ -24,6 +24,7 @@ __all__ = [
     "TABLE_NAMES",
     "MISSING_TOKENS",
     "DAYS_SENTINEL",
+    "AMOUNT_PERIODS",
     "get_schema",
 ]
 
@@ -34,6 +35,16 @@ MISSING_TOKENS: tuple[str, ...] = ("XNA", "XAP")
 #: ``DAYS_*`` value that encodes "no date" (``DAYS_EMPLOYED`` of clients without a job,
 #: the ``DAYS_*`` dates of previous applications that never happened).
 DAYS_SENTINEL = 365243
+
+#: The period of each amount of the application table, as people read it: the income is
+#: yearly, the annuity monthly, the credit and the goods price one-off (``None``). Amounts are
+#: in the currency of the settings (``SCORING_CURRENCY``).
+AMOUNT_PERIODS: dict[str, str | None] = {
+    "AMT_INCOME_TOTAL": "year",
+    "AMT_ANNUITY": "month",
+    "AMT_CREDIT": None,
+    "AMT_GOODS_PRICE": None,
+}
 
 _APPLICATION_COLUMNS = [
     "SK_ID_CURR",
