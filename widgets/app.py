@@ -7,11 +7,18 @@
 - the page's query string (Voilà puts it in ``QUERY_STRING``): ``?client=ID`` preselects a
   client, ``?lang=fr`` switches to French (default ``SCORING_LANG`` or English).
 
+With Voilà's preheated kernels (``dashboards/voila.json``) the notebook runs before anyone opens
+the page: it builds the dashboard, then :func:`wait_for_query` waits for the page's request and
+:func:`apply_query` applies its ``?client=`` and ``?lang=``. In a kernel started for the page,
+:func:`wait_for_query` returns the query at once.
+
 A problem (no model, unreachable API, bad key) is shown on the page in words.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -22,7 +29,9 @@ from .backend import BackendError, LocalBackend, backend_from_env
 from .i18n import LANGUAGES
 from .style import esc
 
-__all__ = ["dashboard_from_env", "query_options"]
+__all__ = ["apply_query", "dashboard_from_env", "query_options", "wait_for_query"]
+
+log = logging.getLogger(__name__)
 
 
 def query_options(query: str | None = None) -> dict:
@@ -75,6 +84,54 @@ def dashboard_from_env(query: str | None = None) -> W.Widget:
             f"⚠ The dashboard cannot start: {esc(exc)}</div>"
         )
     dash = AdvisorDashboard(backend, lang=opts["lang"], client_id=opts["client_id"])
+    _bad_client(dash, opts)
+    return dash
+
+
+def _bad_client(dash, opts: dict) -> None:
     if opts["bad_client"] is not None and not dash.error:
         dash._show_error(f"?client={opts['bad_client']}: a client ID is a whole number")
-    return dash
+
+
+def apply_query(widget: W.Widget, query: str | None = None) -> W.Widget:
+    """Apply a page's ``?lang=`` and ``?client=`` to a dashboard built before the page was
+    opened (a preheated kernel); ``widget`` is returned (an error page is left as it is)."""
+    from .dashboard import AdvisorDashboard
+
+    if not isinstance(widget, AdvisorDashboard):
+        return widget
+    opts = query_options(query)
+    widget.lang = opts["lang"]
+    if opts["client_id"] is not None:
+        widget.client_id = opts["client_id"]
+    _bad_client(widget, opts)
+    return widget
+
+
+def wait_for_query(open_timeout: float = 10.0) -> str:
+    """The page's query string (without ``?``).
+
+    In a kernel that Voilà preheated (``VOILA_PREHEAT=True``) the notebook runs before the
+    page is requested: this waits for the request, as ``voila.utils.get_query_string`` does
+    (Voilà sends the request's environment over its ``/voila/query/<kernel id>`` websocket), but
+    without importing the Voilà server into the kernel (about 70 MB and 2 s). Otherwise the
+    kernel was started for the page and ``QUERY_STRING`` is already set.
+    """
+    env = os.environ
+    if env.get("VOILA_PREHEAT", "False") != "True":
+        return env.get("QUERY_STRING", "")
+    from websockets.sync.client import connect
+
+    base = env.get("VOILA_WS_BASE_URL") or env.get("VOILA_SERVER_URL") or "/"
+    url = (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+    )
+    try:
+        with connect(url, open_timeout=open_timeout, max_size=None) as ws:
+            info = json.loads(ws.recv())
+    except (OSError, TimeoutError, ValueError) as exc:
+        log.warning("no page request received from Voilà at %s: %s", url, exc)
+        return ""
+    env.update({str(k): str(v) for k, v in info.items()})
+    return env.get("QUERY_STRING", "")

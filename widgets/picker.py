@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
-
 import ipywidgets as W
 import traitlets as T
 
 from ._base import Panel
 from .backend import BackendError
 from .i18n import tr
+from .search import SearchBox
 from .style import SYMBOL, esc, pct
 
 __all__ = ["ClientPicker"]
@@ -28,13 +27,9 @@ class ClientPicker(Panel):
     _watch = ("backend", "portfolio_size")
 
     def _build(self):
-        self._search = W.Combobox(ensure_option=False, layout=W.Layout(width="220px"))
+        self._search = SearchBox(layout=W.Layout(width="100%"))
         self._search.observe(self._typed, names="value")
-        with warnings.catch_warnings():  # on_submit is the one way to catch Enter in a Combobox
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._search.on_submit(lambda _: self.submit())
-        self._show = W.Button(icon="search", button_style="primary", layout=W.Layout(width="120px"))
-        self._show.on_click(lambda _: self.submit())
+        self._search.on_submit(self.submit)
         self._list = W.Select(rows=8, layout=W.Layout(width="100%"))
         self._bind(self._list, "client_id")
         self._list_title = W.HTML()
@@ -42,10 +37,11 @@ class ClientPicker(Panel):
         self.portfolio: list[dict] = []
 
     def _body(self):
-        return (W.HBox([self._search, self._show]), self._hint, self._list_title, self._list)
+        return (self._search, self._hint, self._list_title, self._list)
 
     def submit(self, text: str | None = None) -> None:
-        """Pick the client whose ID is typed (or ``text``)."""
+        """Pick the client whose ID is ``text`` (default: the search box's text; Enter in the box
+        and its button submit the text shown in the box)."""
         text = (self._search.value if text is None else text).strip()
         try:
             cid = int(text)
@@ -65,32 +61,38 @@ class ClientPicker(Panel):
             self.show_error(str(exc))
             return
         self._search.options = tuple(str(c["client_id"]) for c in found["clients"])
-        self._hint.value = f"<div class='scoring-note'>{found['total']:,} {esc(tr('matches', self.lang))}</div>"
+        self._hint.value = (
+            f"<div class='scoring-note'>{found['total']:,} {esc(tr('matches', self.lang))}</div>"
+        )
 
     @T.observe("client_id")
     def _show_selected(self, change):
-        if change["new"] is not None and str(change["new"]) != self._search.value:
-            self._syncing = True
-            try:
-                self._search.value = str(change["new"])
-                if change["new"] in {c["client_id"] for c in self.portfolio}:
-                    self._list.value = change["new"]
-            finally:
-                self._syncing = False
+        cid = change["new"]
+        self._syncing = True
+        try:
+            if cid is not None and str(cid) != self._search.value:
+                self._search.value = str(cid)
+            listed = cid in {c["client_id"] for c in self.portfolio}
+            self._list.value = cid if listed else None  # never the previous client
+        finally:
+            self._syncing = False
 
     def _redraw(self):
         lang = self.lang
         self._search.placeholder = tr("search_hint", lang)
-        self._search.description = ""
-        self._show.description = tr("show", lang)
+        self._search.button_label = tr("show", lang)
         self._list_title.value = f"<b>{esc(tr('portfolio', lang))}</b> ({esc(tr('riskiest_first', lang))})"
         if self.backend is None:
             self._list.options = ()
             return
         self.portfolio = self.backend.portfolio(limit=self.portfolio_size, order="risk")["clients"]
         self._list.options = [
-            (f"{c['client_id']} · {pct(c['probability'], lang)} · {SYMBOL[c['decision']]} {tr(c['decision'], lang)}",
-             c["client_id"])
+            (
+                f"{c['client_id']} · {pct(c['probability'], lang)} · {SYMBOL[c['decision']]} {tr(c['decision'], lang)}",
+                c["client_id"],
+            )
             for c in self.portfolio
         ]
-        self._list.value = self.client_id if self.client_id in {c["client_id"] for c in self.portfolio} else None
+        self._list.value = (
+            self.client_id if self.client_id in {c["client_id"] for c in self.portfolio} else None
+        )

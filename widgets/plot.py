@@ -38,30 +38,59 @@ function plotlyReady(model) {
   });
 }
 
+const CONFIG = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+
 export default {
   initialize({ model }) { plotlyReady(model).catch(() => {}); },
   async render({ model, el }) {
     const div = document.createElement("div");
     div.className = "scoring-plot";
     el.appendChild(div);
+    // The figure's own height, on the div before anything is drawn: the page keeps the space
+    // and never depends on plotly measuring a container (an auto-height div measures 0).
+    const intended = () => {
+      const layout = (model.get("figure") || {}).layout || {};
+      return { height: layout.height || 450, width: layout.width || null };
+    };
+    const reserve = () => {
+      const { height } = intended();
+      div.style.height = height + "px";
+      div.dataset.figureHeight = String(height);
+    };
+    reserve();
     let Plotly;
     try { Plotly = await plotlyReady(model); }
     catch (e) { div.textContent = "The chart library could not be loaded: " + e.message; return; }
-    const draw = () => {
-      const f = model.get("figure") || {};
-      Plotly.react(div, f.data || [], f.layout || {}, { displaylogo: false, responsive: true,
-        modeBarButtonsToRemove: ["select2d", "lasso2d"] });
+    let drawn = null;  // the figure and width last drawn
+    let busy = false, again = false, alive = true;
+    // Draw at an explicit width and height (never plotly's autosize: its resize deletes the
+    // layout's height and sizes the plot to its container, which is 0 px high); one draw at a
+    // time, the last figure wins; a hidden plot (width 0) is drawn when it is shown.
+    const draw = async () => {
+      if (busy) { again = true; return; }
+      busy = true;
+      try {
+        do {
+          again = false;
+          reserve();
+          const f = model.get("figure") || {};
+          const { height, width: fixed } = intended();
+          const width = fixed || div.clientWidth;
+          if (!alive || !width) break;
+          if (drawn && drawn.f === f && drawn.width === width) break;
+          const layout = Object.assign({}, f.layout || {}, { width, height, autosize: false });
+          try { await Plotly.react(div, f.data || [], layout, CONFIG); }
+          catch (e) { console.error("scoring-plot: drawing failed", e); }
+          drawn = { f, width };
+        } while (again);
+      } finally { busy = false; }
     };
-    let shown = false;  // a plot drawn in a hidden tab has no size: draw again once visible
-    const update = () => { shown = div.offsetWidth > 0; draw(); };
-    update();
-    model.on("change:figure", update);
-    const ro = new ResizeObserver(() => {
-      if (!div.offsetWidth) return;
-      if (!shown) update(); else Plotly.Plots.resize(div);
-    });
-    ro.observe(el);
-    return () => { ro.disconnect(); model.off("change:figure", update); Plotly.purge(div); };
+    const onFigure = () => { draw(); };
+    model.on("change:figure", onFigure);
+    const ro = new ResizeObserver(() => { draw(); });
+    ro.observe(div);
+    draw();
+    return () => { alive = false; ro.disconnect(); model.off("change:figure", onFigure); Plotly.purge(div); };
   },
 };
 """
