@@ -90,7 +90,7 @@ def dashboard_from_env(query: str | None = None) -> W.Widget:
 
 def _bad_client(dash, opts: dict) -> None:
     if opts["bad_client"] is not None and not dash.error:
-        dash._show_error(f"?client={opts['bad_client']}: a client ID is a whole number")
+        dash.show_bad_query_client(opts["bad_client"])
 
 
 def apply_query(widget: W.Widget, query: str | None = None) -> W.Widget:

@@ -28,6 +28,7 @@ _CSS = f"""
 .scoring-h {{ margin: 6px 0 4px 0; font-size: 15px; font-weight: 600; }}
 .scoring-note {{ color: #555; font-size: 12.5px; margin: 2px 0; }}
 .scoring-error {{ background: #fff4e5; border-left: 4px solid #D55E00; padding: 6px 10px; color: #5a2600; }}
+.scoring-empty {{ font-size: 14px; color: #333; padding: 10px 0; }}
 .scoring-verdict {{ border: 2px solid; border-radius: 6px; padding: 6px 10px; font-size: 16px; text-align: center; }}
 .scoring-table {{ border-collapse: collapse; font-size: 13px; width: 100%; }}
 .scoring-table th {{ text-align: left; font-weight: 500; color: #555; padding: 2px 8px 2px 0; }}
@@ -62,13 +63,16 @@ class AdvisorDashboard(W.VBox):
             raise T.TraitError(f"lang must be one of {LANGUAGES}, got {proposal['value']!r}")
         return proposal["value"]
 
-    def __init__(self, backend, *, client_id: int | None = None, lang: str = "en", threshold_tab: bool = True):
+    def __init__(
+        self, backend, *, client_id: int | None = None, lang: str = "en", threshold_tab: bool = True
+    ):
         super().__init__(backend=backend, lang=lang)
         self.add_class("scoring-app")
         self.model: dict = {}
         self._header = W.HTML()
-        self._lang = W.ToggleButtons(options=[("EN", "en"), ("FR", "fr")], value=lang,
-                                     style={"button_width": "48px"})
+        self._lang = W.ToggleButtons(
+            options=[("EN", "en"), ("FR", "fr")], value=lang, style={"button_width": "48px"}
+        )
         self._lang.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
         self._alert = W.HTML()
         self._prompt = W.HTML()
@@ -84,8 +88,20 @@ class AdvisorDashboard(W.VBox):
         self.counterfactual = CounterfactualView(backend=backend, lang=lang, whatif=self.whatif)
         self.tuner = ThresholdTuner(lang=lang) if threshold_tab else None
         self.panels: list[Panel] = [
-            p for p in (self.picker, self.gauge, self.profile, self.reasons, self.waterfall, self.importance,
-                        self.distribution, self.bivariate, self.whatif, self.counterfactual, self.tuner)
+            p
+            for p in (
+                self.picker,
+                self.gauge,
+                self.profile,
+                self.reasons,
+                self.waterfall,
+                self.importance,
+                self.distribution,
+                self.bivariate,
+                self.whatif,
+                self.counterfactual,
+                self.tuner,
+            )
             if p is not None
         ]
         self.tabs = W.Tab()
@@ -96,15 +112,27 @@ class AdvisorDashboard(W.VBox):
             W.VBox([self.importance] + ([self.tuner] if self.tuner else [])),
         ]
         self.tabs.children = tabs
-        sidebar = W.VBox([self.picker, self.gauge, self.profile], layout=W.Layout(width="360px", min_width="320px"))
+        sidebar = W.VBox(
+            [self.picker, self.gauge, self.profile], layout=W.Layout(width="360px", min_width="320px")
+        )
         sidebar.add_class("scoring-sidebar")
         main = W.VBox([self._prompt, self.tabs], layout=W.Layout(flex="1 1 auto", min_width="0"))
-        top = W.HBox([self._header, self._lang], layout=W.Layout(justify_content="space-between", align_items="center"))
+        top = W.HBox(
+            [self._header, self._lang], layout=W.Layout(justify_content="space-between", align_items="center")
+        )
         top.add_class("scoring-header")
-        self.children = (W.HTML(_CSS), top, self._alert, W.HBox([sidebar, main], layout=W.Layout(width="100%")))
+        self.children = (
+            W.HTML(_CSS),
+            top,
+            self._alert,
+            W.HBox([sidebar, main], layout=W.Layout(width="100%")),
+        )
         self.picker.observe(lambda c: setattr(self, "client_id", c["new"]), names="client_id")
         self.observe(self._on_client, names="client_id")
         self.observe(self._on_lang, names="lang")
+        for panel in self.panels:  # a new error in a panel replaces the dashboard's (never two stacked)
+            panel.observe(self._panel_error, names="error")
+        self._error_spec: tuple[str, dict] | str = ""
         self._load_model()
         self._texts()
         if client_id is not None:
@@ -137,28 +165,64 @@ class AdvisorDashboard(W.VBox):
         for i, key in enumerate(("tab_explanation", "tab_comparison", "tab_whatif", "tab_threshold")):
             self.tabs.set_title(i, tr(key, lang))
         self._prompt.value = (
-            "" if self.client_id is not None else f"<div class='scoring-note'>{esc(tr('pick_prompt', lang))}</div>"
+            ""
+            if self.client_id is not None
+            else f"<div class='scoring-note'>{esc(tr('pick_prompt', lang))}</div>"
         )
 
-    def _show_error(self, message: str) -> None:
-        self.error = message
+    def _show_error(self, message: str | tuple[str, dict]) -> None:
+        """Show ``message`` at the top (``""``: none); a ``(key, fields)`` pair is an interface
+        string, redrawn in the new language when the language changes. Any error shown by a
+        panel is cleared, so that an old error never stays next to a new one."""
+        self._error_spec = message
+        text = tr(message[0], self.lang, **message[1]) if isinstance(message, tuple) else message
+        if text:
+            for panel in self.panels:
+                if panel.error:
+                    panel.show_error("")
+        self.error = text
         self._alert.value = (
-            f"<div class='scoring-error' role='alert' data-testid='dashboard-error'>⚠ {esc(message)}</div>"
-            if message else ""
+            f"<div class='scoring-error' role='alert' data-testid='dashboard-error'>⚠ {esc(text)}</div>"
+            if text
+            else ""
         )
+
+    def _panel_error(self, change) -> None:
+        if change["new"] and self.error:
+            self._show_error("")
+
+    def show_bad_query_client(self, text: str) -> None:
+        """Say that the page's ``?client=`` is not a client ID (in the interface's language)."""
+        self._show_error(("bad_query_client", {"text": text}))
+
+    def _backend_error(self, exc: BackendError, client_id: int | None = None) -> None:
+        if exc.status == 404 and client_id is not None:
+            self._show_error(("unknown_client", {"cid": client_id}))
+        else:
+            self._show_error(str(exc))
 
     # -- the one update path for a client ----------------------------------------------------
     def _on_client(self, change) -> None:
         self.show_client(change["new"])
 
     def _on_lang(self, change) -> None:
+        """Every label in the new language; the client, the simulation and the suggestion stay
+        (only the explanation, whose sentences are written in a language, is fetched again)."""
         self._lang.value = self.lang
         for p in self.panels:
             with p.hold():
                 p.lang = self.lang
         self._texts()
-        if self.client_id is not None:
-            self.show_client(self.client_id)
+        if self._error_spec:
+            self._show_error(self._error_spec)
+        if self.client_id is not None and self.reasons.explanation is not None:
+            try:
+                explanation = self.backend.explanation(self.client_id, top=10, lang=self.lang)
+            except BackendError as exc:
+                self._backend_error(exc, self.client_id)
+                return
+            for panel in (self.reasons, self.waterfall):
+                panel.explanation = explanation
 
     def show_client(self, client_id: int | None) -> None:
         """Fetch the client's score, explanation and profile once and update every view."""
@@ -174,14 +238,19 @@ class AdvisorDashboard(W.VBox):
             explanation = self.backend.explanation(client_id, top=10, lang=lang)
             profile = self.backend.profile(client_id)
         except BackendError as exc:
-            self._show_error(str(exc))
+            self._backend_error(exc, client_id)
             self._clear()
             return
         t["fetch"] = time.perf_counter() - t0
         self._show_error("")
+        for panel in self.panels:  # a success clears every old error
+            if panel.error:
+                panel.show_error("")
         self._prompt.value = ""
         top = [c["feature"] for c in explanation["contributions"] if c["feature"] != OTHER_FEATURES]
-        ranked = top + [d["feature"] for d in self.model.get("global_importance", []) if d["feature"] not in top]
+        ranked = top + [
+            d["feature"] for d in self.model.get("global_importance", []) if d["feature"] not in top
+        ]
         categorical = set(self.model.get("categorical_features", []))
         numeric = [f for f in ranked if f not in categorical][:20]
         steps = [
@@ -191,7 +260,11 @@ class AdvisorDashboard(W.VBox):
             ("waterfall", self.waterfall, {"explanation": explanation}),
             ("distribution", self.distribution, {"features": ranked[:20], "client_id": client_id}),
             ("bivariate", self.bivariate, {"features": numeric, "client_id": client_id}),
-            ("whatif", self.whatif, {"changes": {}, "profile": profile, "baseline": score, "client_id": client_id}),
+            (
+                "whatif",
+                self.whatif,
+                {"changes": {}, "profile": profile, "baseline": score, "client_id": client_id},
+            ),
             ("counterfactual", self.counterfactual, {"client_id": client_id}),
         ]
         for name, panel, values in steps:
@@ -204,6 +277,9 @@ class AdvisorDashboard(W.VBox):
         self.timings = t
 
     def _clear(self) -> None:
+        self._prompt.value = (
+            f"<div class='scoring-note scoring-empty'>{esc(tr('pick_prompt', self.lang))}</div>"
+        )
         for panel, values in (
             (self.gauge, {"score": None, "reference": None}),
             (self.profile, {"profile": None}),

@@ -6,9 +6,21 @@ import ipywidgets as W
 import plotly.graph_objects as go
 import traitlets as T
 
+from scoring_core.formatting import format_points
+
 from ._base import Panel
 from .i18n import tr
-from .style import APPROVE_ZONE, REFUSE, REFUSE_ZONE, SYMBOL, decision_colour, esc, figure_layout, pct
+from .style import (
+    APPROVE_ZONE,
+    REFUSE,
+    REFUSE_ZONE,
+    SEPARATORS,
+    SYMBOL,
+    decision_colour,
+    esc,
+    figure_layout,
+    pct,
+)
 
 __all__ = ["ScoreGauge"]
 
@@ -20,12 +32,14 @@ class ScoreGauge(Panel):
 
     ``score`` is the JSON of ``/clients/{id}/score`` (``probability``, ``threshold``,
     ``decision``); ``reference`` (optional, same shape) draws a second marker, e.g. the score
-    before a what-if change.
+    before a what-if change. Without a score the figure is hidden and a sentence says what to
+    do (``empty_text``, empty for none).
     """
 
     score = T.Dict(allow_none=True, default_value=None)
     reference = T.Dict(allow_none=True, default_value=None)
-    _watch = ("score", "reference")
+    empty_text = T.Unicode(None, allow_none=True, help="shown instead of the gauge without a score")
+    _watch = ("score", "reference", "empty_text")
 
     def _build(self):
         self.figure = go.Figure(
@@ -33,14 +47,16 @@ class ScoreGauge(Panel):
                 mode="gauge+number",
                 value=0,
                 number={"suffix": "%", "valueformat": ".1f"},
-                gauge={"axis": {"range": [0, 100], "ticksuffix": "%"}},
+                gauge={"axis": {"range": [0, 100], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100]}},
             ),
-            layout=figure_layout(height=210, margin=dict(l=30, r=30, t=40, b=0)),
+            # side margins leave room for the "100%" tick; the bottom one keeps 0% and 100% above the verdict
+            layout=figure_layout(height=230, margin=dict(l=48, r=48, t=44, b=16)),
         )
         self._verdict = W.HTML()
+        self._empty = W.HTML()
 
     def _body(self):
-        return (self._plot, self._verdict)
+        return (self._empty, self._plot, self._verdict)
 
     @T.validate("score")
     def _valid_score(self, proposal):
@@ -59,14 +75,29 @@ class ScoreGauge(Panel):
             return ""
         gap = 100 * (s["probability"] - s["threshold"])
         side = "at" if abs(gap) < 0.05 else ("above" if gap > 0 else "below")
-        distance = "" if side == "at" else f"{abs(gap):.1f} ".replace(".", "," if self.lang == "fr" else ".")
+        distance = (
+            ""
+            if side == "at"
+            else format_points(abs(gap), self.lang, sign=False).replace("\u00a0pts", "") + " "
+        )
         return f"{SYMBOL[s['decision']]} {tr(s['decision'], self.lang)} — {distance}{tr(side, self.lang)}"
 
     def _redraw(self):
         s, lang = self.score, self.lang
+        self._plot.layout.display = None if s is not None else "none"
+        self._empty.value = (
+            f"<div class='scoring-note scoring-empty'>{esc(self.empty_text if self.empty_text is not None else tr('gauge_empty', lang))}</div>"
+            if s is None and self.empty_text != ""
+            else ""
+        )
         with self.figure.batch_update():
+            self.figure.layout.separators = SEPARATORS[lang]
             ind = self.figure.data[0]
             ind.title = {"text": tr("probability_default", lang), "font": {"size": 14}}
+            # French puts a (narrow no-break) space before the percent sign
+            suffix = "\u202f%" if lang == "fr" else "%"
+            ind.number.suffix = suffix
+            ind.gauge.axis.ticksuffix = suffix
             if s is None:
                 ind.value = None
                 ind.gauge.steps = ()
@@ -85,13 +116,18 @@ class ScoreGauge(Panel):
             ind.gauge.threshold = {"line": {"color": REFUSE, "width": 4}, "thickness": 0.9, "value": thr}
             ref = self.reference
             if ref is not None:
-                ind.delta = {"reference": 100 * ref["probability"], "valueformat": ".1f", "suffix": " pts",
-                             "increasing": {"color": REFUSE}, "decreasing": {"color": colour}}
+                ind.delta = {
+                    "reference": 100 * ref["probability"],
+                    "valueformat": ".1f",
+                    "suffix": "\u00a0pts",
+                    "increasing": {"color": REFUSE},
+                    "decreasing": {"color": colour},
+                }
                 ind.mode = "gauge+number+delta"
             else:
                 ind.mode = "gauge+number"
         self._verdict.value = (
             f"<div class='scoring-verdict' style='border-color:{colour};color:{colour}'>"
             f"<b>{esc(self.verdict_text)}</b></div>"
-            f"<div class='scoring-note'>{esc(tr('threshold', lang))}: {pct(s['threshold'], lang)}</div>"
+            f"<div class='scoring-note'>{esc(tr('threshold_pct', lang, p=pct(s['threshold'], lang)))}</div>"
         )

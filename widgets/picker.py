@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipywidgets as W
 import traitlets as T
 
+from scoring_core.formatting import plural
+
 from ._base import Panel
 from .backend import BackendError
 from .i18n import tr
 from .search import SearchBox
-from .style import SYMBOL, esc, pct
+from .style import SYMBOL, esc, num, pct
 
 __all__ = ["ClientPicker"]
 
@@ -61,9 +63,9 @@ class ClientPicker(Panel):
             self.show_error(str(exc))
             return
         self._search.options = tuple(str(c["client_id"]) for c in found["clients"])
-        self._hint.value = (
-            f"<div class='scoring-note'>{found['total']:,} {esc(tr('matches', self.lang))}</div>"
-        )
+        n, lang = found["total"], self.lang
+        words = tr("match_one" if plural(n, lang, "one", "other") == "one" else "matches", lang)
+        self._hint.value = f"<div class='scoring-note'>{esc(num(n, lang))} {esc(words)}</div>"
 
     @T.observe("client_id")
     def _show_selected(self, change):

@@ -7,13 +7,29 @@ import numpy as np
 import plotly.graph_objects as go
 import traitlets as T
 
-from scoring_core.explain.labels import feature_label, format_value
+from scoring_core.explain.categories import category_label
+from scoring_core.explain.labels import feature_label
 
 from ._base import Panel
 from .i18n import tr
-from .style import CLIENT, DEFAULTED, NEUTRAL, REPAID, esc, figure_layout, vlines
+from .style import (
+    CLIENT,
+    DEFAULTED,
+    NEUTRAL,
+    REPAID,
+    SEPARATORS,
+    axis_title,
+    display_value,
+    esc,
+    figure_layout,
+    pct,
+    vlines,
+)
 
 __all__ = ["FeatureDistribution", "BivariateView"]
+
+_DROPDOWN = W.Layout(width="100%", max_width="560px")
+_DESCRIPTION = {"description_width": "90px"}
 
 
 def _options(features: list[str], lang: str) -> list[tuple[str, str]]:
@@ -25,13 +41,23 @@ def _shares(counts: list[int]) -> list[float]:
     return [100.0 * c / total if total else 0.0 for c in counts]
 
 
+def _pct_suffix(lang: str) -> str:
+    return "\u202f%" if lang == "fr" else "%"
+
+
+def _empty(text: str) -> str:
+    return f"<div class='scoring-note scoring-empty'>{esc(text)}</div>"
+
+
 class FeatureDistribution(Panel):
     """The client's value of a chosen feature on the distributions of all, repaid and defaulted
     clients (shares within each group), with the client's percentiles.
 
     ``features`` are the choices (the dashboard passes the client's top SHAP features first);
     ``feature`` the one shown (the first choice by default). Data comes from
-    ``backend.compare(client_id, feature)``: aggregates only.
+    ``backend.compare(client_id, feature)``: aggregates only. Category levels read in the
+    interface's language; amounts carry their currency and period on the axis. Without a
+    client the figure is hidden and a sentence says what to do.
     """
 
     backend = T.Any(allow_none=True, default_value=None)
@@ -41,17 +67,25 @@ class FeatureDistribution(Panel):
     _watch = ("client_id", "features", "feature")
 
     def _build(self):
-        self._choice = W.Dropdown(layout=W.Layout(width="360px"))
+        self._choice = W.Dropdown(layout=_DROPDOWN, style=_DESCRIPTION)
         self._bind(self._choice, "feature")
         self.figure = go.Figure(
             [
                 go.Bar(name="all", marker={"color": NEUTRAL}, opacity=0.45),
                 go.Scatter(name="repaid", mode="lines", line={"color": REPAID, "width": 2.5, "shape": "hvh"}),
                 go.Scatter(
-                    name="defaulted", mode="lines", line={"color": DEFAULTED, "width": 2.5, "dash": "dot", "shape": "hvh"}
+                    name="defaulted",
+                    mode="lines",
+                    line={"color": DEFAULTED, "width": 2.5, "dash": "dot", "shape": "hvh"},
                 ),
             ],
-            layout=figure_layout(height=300, barmode="overlay", legend={"orientation": "h", "y": 1.12}),
+            # the legend goes under the axis, so that the client's label at the top never covers it
+            layout=figure_layout(
+                height=340,
+                barmode="overlay",
+                margin=dict(l=64, r=16, t=30, b=10),
+                legend={"orientation": "h", "y": -0.28, "yanchor": "top", "x": 0},
+            ),
         )
         self._summary = W.HTML()
         self.comparison: dict | None = None
@@ -75,23 +109,27 @@ class FeatureDistribution(Panel):
             self._choice.options = options
         if self.feature in self.features:
             self._choice.value = self.feature
+        self._choice.layout.display = None if self.features else "none"
         self.comparison = None
         if self.backend is None or self.client_id is None or not self.feature:
             self._clear()
             return
         c = self.backend.compare(self.client_id, self.feature)
         self.comparison = c
+        self._plot.layout.display = None
         names = [tr("all_clients", lang), tr("repaid", lang), tr("defaulted", lang)]
+        categorical = c["categories"] is not None
         label = feature_label(self.feature, lang)
         with self.figure.batch_update():
+            self.figure.layout.separators = SEPARATORS[lang]
             self.figure.layout.shapes, self.figure.layout.annotations = (), ()
             for trace, name in zip(self.figure.data, names, strict=True):
                 trace.name = name
-            if c["categories"] is not None:
+            if categorical:
                 levels = list(c["categories"]["all"])
                 groups = [c["categories"].get(g, {}) for g in ("all", "repaid", "defaulted")]
                 ys = [_shares([grp.get(level, 0) for level in levels]) for grp in groups]
-                xs = [levels] * 3
+                xs = [[category_label(self.feature, level, lang) for level in levels]] * 3
                 for trace in self.figure.data[1:]:
                     trace.mode = "markers"
                     trace.marker = {"size": 10, "symbol": "diamond"}
@@ -104,21 +142,29 @@ class FeatureDistribution(Panel):
                     trace.mode = "lines"
             for trace, x, y in zip(self.figure.data, xs, ys, strict=True):
                 trace.x, trace.y = x, y
+                trace.hovertemplate = "%{x}: %{y:.1f}" + _pct_suffix(lang) + "<extra>%{fullData.name}</extra>"
             value = c["value"]
             if value is not None:
-                x = value if c["categories"] is not None else min(max(value, c["bins"][0]), c["bins"][-1])
+                if categorical:
+                    x = category_label(self.feature, value, lang)
+                else:
+                    x = min(max(value, c["bins"][0]), c["bins"][-1])
                 shapes, notes = vlines([(x, CLIENT, "dash", tr("this_client", lang))])
                 self.figure.layout.shapes, self.figure.layout.annotations = shapes, notes
-            self.figure.layout.xaxis.title = label
-            self.figure.layout.yaxis.title = f"% {tr('share_clients', lang)}"
+            self.figure.layout.xaxis.title = axis_title(self.feature, lang)
+            self.figure.layout.xaxis.automargin = True
+            self.figure.layout.yaxis.title = tr("share_clients", lang)
+            self.figure.layout.yaxis.ticksuffix = _pct_suffix(lang)
+            self.figure.layout.yaxis.automargin = True
         if value is None:
-            text = tr("missing_value", lang)
+            text = esc(tr("missing_value", lang))
         elif c["percentile_all"] is None:
-            text = f"{esc(label)}: <b>{esc(format_value(self.feature, value, lang))}</b>"
+            text = f"{esc(label)}: <b>{esc(display_value(self.feature, value, lang))}</b>"
         else:
+            share = pct(c["percentile_all"] / 100, lang, 0)
             text = (
-                f"{esc(label)}: <b>{esc(format_value(self.feature, value, lang))}</b> — "
-                f"{esc(tr('higher_than', lang, p=c['percentile_all']))}"
+                f"{esc(label)}: <b>{esc(display_value(self.feature, value, lang))}</b> — "
+                f"{esc(tr('higher_than', lang, p=share))}"
             )
         self._summary.value = f"<div class='scoring-note'>{text}</div>"
 
@@ -128,13 +174,15 @@ class FeatureDistribution(Panel):
                 trace.x, trace.y = (), ()
             self.figure.layout.shapes = ()
             self.figure.layout.annotations = ()
-        self._summary.value = ""
+        self._plot.layout.display = "none"
+        self._summary.value = _empty(tr("distribution_empty", self.lang))
 
 
 class BivariateView(Panel):
     """Two chosen numeric features: the population binned on both, each cell coloured by the
     mean score or the observed default rate, the client marked. Cells with too few clients
-    stay blank, so no other client's data can be read off the view."""
+    stay blank, so no other client's data can be read off the view. Without a client (or with
+    fewer than two features) the figure is hidden and a sentence says why."""
 
     backend = T.Any(allow_none=True, default_value=None)
     client_id = T.Int(allow_none=True, default_value=None)
@@ -145,28 +193,39 @@ class BivariateView(Panel):
     _watch = ("client_id", "features", "x", "y", "color")
 
     def _build(self):
-        self._x = W.Dropdown(layout=W.Layout(width="320px"))
-        self._y = W.Dropdown(layout=W.Layout(width="320px"))
-        self._color = W.ToggleButtons(style={"button_width": "170px"})
+        self._x = W.Dropdown(layout=_DROPDOWN, style=_DESCRIPTION)
+        self._y = W.Dropdown(layout=_DROPDOWN, style=_DESCRIPTION)
+        self._color = W.ToggleButtons(style={"button_width": "190px"})
         self._bind(self._x, "x")
         self._bind(self._y, "y")
         self._bind(self._color, "color")
         self.figure = go.Figure(
             [
-                go.Heatmap(colorscale="Cividis", hoverongaps=False, colorbar={"thickness": 12, "ticksuffix": "%"}),
+                go.Heatmap(
+                    colorscale="Cividis",
+                    hoverongaps=False,
+                    colorbar={"thickness": 12, "ticksuffix": "%", "title": {"side": "right"}},
+                ),
                 go.Scatter(
-                    mode="markers+text", marker={"symbol": "star", "size": 18, "color": "white",
-                                                 "line": {"color": CLIENT, "width": 2}},
-                    textposition="top center", showlegend=False,
+                    mode="markers+text",
+                    marker={
+                        "symbol": "star",
+                        "size": 18,
+                        "color": "white",
+                        "line": {"color": CLIENT, "width": 2},
+                    },
+                    textposition="top center",
+                    showlegend=False,
+                    hoverinfo="skip",
                 ),
             ],
-            layout=figure_layout(height=380),
+            layout=figure_layout(height=400, margin=dict(l=70, r=20, t=20, b=10)),
         )
         self._note = W.HTML()
         self.grid: dict | None = None
 
     def _body(self):
-        return (W.HBox([self._x, self._y]), self._color, self._plot, self._note)
+        return (W.VBox([self._x, self._y]), self._color, self._plot, self._note)
 
     def _heading(self):
         return tr("bivariate", self.lang)
@@ -191,22 +250,32 @@ class BivariateView(Panel):
         self._color.options = [(tr("by_score", lang), "score"), (tr("by_outcome", lang), "outcome")]
         self._color.value = self.color
         self.grid = None
-        if self.backend is None or self.client_id is None or not (self.x and self.y):
+        ready = self.backend is not None and self.client_id is not None and bool(self.x and self.y)
+        for control in (self._x, self._y, self._color):
+            control.layout.display = None if ready else "none"
+        if not ready:
             with self.figure.batch_update():
                 self.figure.data[0].z = None
                 self.figure.data[1].x, self.figure.data[1].y = (), ()
-            self._note.value = ""
+            self._plot.layout.display = "none"
+            few = self.client_id is not None and len(self.features) < 2
+            self._note.value = _empty(tr("bivariate_few" if few else "bivariate_empty", lang))
             return
         g = self.backend.bivariate(self.client_id, self.x, self.y, color=self.color)
         self.grid = g
+        self._plot.layout.display = None
         ex, ey = np.asarray(g["x_edges"]), np.asarray(g["y_edges"])
         z = [[None if v is None else 100 * v for v in row] for row in g["values"]]
+        suffix = _pct_suffix(lang)
         with self.figure.batch_update():
+            self.figure.layout.separators = SEPARATORS[lang]
             hm = self.figure.data[0]
             hm.x = ((ex[:-1] + ex[1:]) / 2).tolist()
             hm.y = ((ey[:-1] + ey[1:]) / 2).tolist()
             hm.z = z
-            hm.colorbar.title = tr("by_score" if self.color == "score" else "by_outcome", lang)
+            hm.colorbar.title.text = tr("by_score" if self.color == "score" else "by_outcome", lang)
+            hm.colorbar.ticksuffix = suffix
+            hm.hovertemplate = "%{x:,.3~g} · %{y:,.3~g}: %{z:.1f}" + suffix + "<extra></extra>"
             star = self.figure.data[1]
             if g["client_x"] is not None and g["client_y"] is not None:
                 star.x = [min(max(g["client_x"], ex[0]), ex[-1])]
@@ -214,7 +283,14 @@ class BivariateView(Panel):
                 star.text = [tr("this_client", lang)]
             else:
                 star.x, star.y = (), ()
-            self.figure.layout.xaxis.title = feature_label(self.x, lang)
-            self.figure.layout.yaxis.title = feature_label(self.y, lang)
-        missing = "" if g["client_x"] is not None and g["client_y"] is not None else f" {tr('missing_value', lang)}."
-        self._note.value = f"<div class='scoring-note'>{esc(tr('cells_hidden', lang, n=g['min_count']))}{esc(missing)}</div>"
+            self.figure.layout.xaxis.title = axis_title(self.x, lang)
+            self.figure.layout.yaxis.title = axis_title(self.y, lang)
+            self.figure.layout.xaxis.automargin = self.figure.layout.yaxis.automargin = True
+        missing = (
+            ""
+            if g["client_x"] is not None and g["client_y"] is not None
+            else f" {tr('missing_value', lang)}."
+        )
+        self._note.value = (
+            f"<div class='scoring-note'>{esc(tr('cells_hidden', lang, n=g['min_count']))}{esc(missing)}</div>"
+        )

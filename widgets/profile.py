@@ -5,12 +5,13 @@ from __future__ import annotations
 import ipywidgets as W
 import traitlets as T
 
-from scoring_core.explain.labels import feature_label, format_value
+from scoring_core.explain.labels import feature_label
+from scoring_core.formatting import plural
 from scoring_core.service import PROFILE_FIELDS
 
 from ._base import Panel
 from .i18n import tr
-from .style import esc
+from .style import display_value, esc
 
 __all__ = ["ClientProfile", "SENSITIVE_FIELDS"]
 
@@ -18,12 +19,18 @@ __all__ = ["ClientProfile", "SENSITIVE_FIELDS"]
 SENSITIVE_FIELDS = ("CODE_GENDER", "DAYS_BIRTH", "NAME_FAMILY_STATUS", "CNT_CHILDREN")
 
 
+def term_text(months: float, lang: str) -> str:
+    """``"36 monthly payments"`` / ``"36 mensualités"`` (whole months, plural by the language)."""
+    n = int(round(months))
+    return tr("months_n" if plural(n, lang, "one", "other") == "other" else "month_one", lang, n=n)
+
 
 class ClientProfile(Panel):
-    """Age, income, credit, annuity, employment and family of a client.
+    """Age, income, credit, annuity, term, employment and family of a client.
 
     ``profile`` is the JSON of ``/clients/{id}``; with ``masked`` the fields of
-    :data:`SENSITIVE_FIELDS` show as hidden. The outcome is never part of a profile.
+    :data:`SENSITIVE_FIELDS` show as hidden. Category levels read in the interface's language,
+    amounts carry their currency and period. The outcome is never part of a profile.
     """
 
     profile = T.Dict(allow_none=True, default_value=None)
@@ -54,8 +61,10 @@ class ClientProfile(Panel):
             if self.masked and f in SENSITIVE_FIELDS:
                 value = f"[{tr('masked', lang)}]"
             else:
-                value = format_value(f, p[f], lang)
+                value = display_value(f, p[f], lang)
             out.append((feature_label(f, lang), value))
+            if f == "AMT_ANNUITY" and p.get("loan"):
+                out.append((tr("loan_term", lang), term_text(p["loan"]["term_months"], lang)))
         return out
 
     def _redraw(self):

@@ -9,7 +9,7 @@ import traitlets as T
 
 from ._base import Panel
 from .i18n import tr
-from .style import APPROVE, NEUTRAL, REFUSE, esc, figure_layout, pct, vlines
+from .style import APPROVE, NEUTRAL, REFUSE, SEPARATORS, esc, figure_layout, num, pct, vlines
 
 __all__ = ["ThresholdTuner"]
 
@@ -38,19 +38,39 @@ class ThresholdTuner(Panel):
         return c
 
     def _build(self):
-        self._slider = W.FloatSlider(min=0.0, max=1.0, step=0.005, readout_format=".3f",
-                                     continuous_update=True, layout=W.Layout(width="520px"))
-        self._fn = W.BoundedFloatText(min=0.0, max=1000.0, step=0.5, layout=W.Layout(width="300px"),
-                                      style={"description_width": "200px"})
-        self._fp = W.BoundedFloatText(min=0.0, max=1000.0, step=0.5, layout=W.Layout(width="300px"),
-                                      style={"description_width": "200px"})
+        # the readout is a percentage in the language's format, like the gauge (7,5 %, not 0.075)
+        self._slider = W.FloatSlider(
+            min=0.0,
+            max=1.0,
+            step=0.005,
+            readout=False,
+            continuous_update=True,
+            layout=W.Layout(width="460px"),
+        )
+        self._readout = W.HTML(layout=W.Layout(min_width="80px"))
+        self._fn = W.BoundedFloatText(
+            min=0.0,
+            max=1000.0,
+            step=0.5,
+            layout=W.Layout(width="300px"),
+            style={"description_width": "200px"},
+        )
+        self._fp = W.BoundedFloatText(
+            min=0.0,
+            max=1000.0,
+            step=0.5,
+            layout=W.Layout(width="300px"),
+            style={"description_width": "200px"},
+        )
         self._bind(self._slider, "threshold")
         self._bind(self._fn, "c_fn")
         self._bind(self._fp, "c_fp")
         self.figure = go.Figure(
             [
                 go.Scatter(mode="lines", line={"color": APPROVE, "width": 2.5}, name="cost"),
-                go.Scatter(mode="markers", marker={"color": REFUSE, "size": 11, "symbol": "diamond"}, name="best"),
+                go.Scatter(
+                    mode="markers", marker={"color": REFUSE, "size": 11, "symbol": "diamond"}, name="best"
+                ),
             ],
             layout=figure_layout(height=300, showlegend=False),
         )
@@ -58,7 +78,13 @@ class ThresholdTuner(Panel):
         self._note = W.HTML()
 
     def _body(self):
-        return (W.HBox([self._fn, self._fp]), self._slider, self._plot, self._matrix, self._note)
+        return (
+            W.HBox([self._fn, self._fp]),
+            W.HBox([self._slider, self._readout], layout=W.Layout(align_items="center")),
+            self._plot,
+            self._matrix,
+            self._note,
+        )
 
     def _heading(self):
         return tr("tuner", self.lang)
@@ -66,7 +92,10 @@ class ThresholdTuner(Panel):
     # computed from the counts ---------------------------------------------------------------
     def _arrays(self):
         c = self.curve
-        return (np.asarray(c["threshold"], float), *(np.asarray(c[k], float) for k in ("tn", "fp", "fn", "tp")))
+        return (
+            np.asarray(c["threshold"], float),
+            *(np.asarray(c[k], float) for k in ("tn", "fp", "fn", "tp")),
+        )
 
     @property
     def costs(self) -> np.ndarray:
@@ -87,7 +116,10 @@ class ThresholdTuner(Panel):
         n = tn[i] + fp[i] + fn[i] + tp[i]
         return {
             "threshold": float(thr[i]),
-            "tn": int(tn[i]), "fp": int(fp[i]), "fn": int(fn[i]), "tp": int(tp[i]),
+            "tn": int(tn[i]),
+            "fp": int(fp[i]),
+            "fn": int(fn[i]),
+            "tp": int(tp[i]),
             "cost": float(self.costs[i]),
             "approval_rate": float((tn[i] + fn[i]) / n),
             "recall": float(tp[i] / (tp[i] + fn[i])) if tp[i] + fn[i] else float("nan"),
@@ -98,8 +130,10 @@ class ThresholdTuner(Panel):
         self._slider.description = tr("threshold", lang)
         self._fn.description, self._fp.description = tr("cost_fn", lang), tr("cost_fp", lang)
         self._slider.value, self._fn.value, self._fp.value = self.threshold, self.c_fn, self.c_fp
+        self._readout.value = f"<b data-testid='threshold-readout'>{esc(pct(self.threshold, lang))}</b>"
         if not self.curve:
             self._matrix.value = f"<div class='scoring-note'>{esc(tr('no_curve', lang))}</div>"
+            self._plot.layout.display = "none"
             with self.figure.batch_update():
                 for trace in self.figure.data:
                     trace.x, trace.y = (), ()
@@ -108,7 +142,11 @@ class ThresholdTuner(Panel):
         costs = self.costs
         best = int(np.argmin(costs))
         a = self.at_threshold
+        self._plot.layout.display = None
         with self.figure.batch_update():
+            self.figure.layout.separators = SEPARATORS[lang]
+            self.figure.layout.xaxis.tickformat = ".0%"
+            self.figure.layout.xaxis.hoverformat = ".1%"
             self.figure.data[0].x, self.figure.data[0].y = thr, costs
             self.figure.data[1].x, self.figure.data[1].y = [thr[best]], [costs[best]]
             self.figure.data[1].text = [tr("best_threshold", lang)]
@@ -119,13 +157,14 @@ class ThresholdTuner(Panel):
             self.figure.layout.xaxis.title = tr("threshold", lang)
             self.figure.layout.yaxis.title = tr("cost_per_client", lang)
         t = lambda k: esc(tr(k, lang))  # noqa: E731
+        colon = "\u00a0: " if lang == "fr" else ": "
         self._matrix.value = (
             "<table class='scoring-table scoring-matrix' data-testid='confusion'>"
             f"<tr><th></th><th>{t('predicted_refuse')}</th><th>{t('predicted_approve')}</th></tr>"
-            f"<tr><th>{t('actual_default')}</th><td>{a['tp']:,}</td><td>{a['fn']:,}</td></tr>"
-            f"<tr><th>{t('actual_repaid')}</th><td>{a['fp']:,}</td><td>{a['tn']:,}</td></tr></table>"
-            f"<div><b>{t('cost_per_client')}</b>: {a['cost']:.3f} · <b>{t('approval_rate')}</b>: "
-            f"{pct(a['approval_rate'], lang)} · <b>{t('recall')}</b>: {pct(a['recall'], lang)} · "
-            f"<b>{t('best_threshold')}</b>: {thr[best]:.3f} ({costs[best]:.3f})</div>"
+            f"<tr><th>{t('actual_default')}</th><td>{num(a['tp'], lang)}</td><td>{num(a['fn'], lang)}</td></tr>"
+            f"<tr><th>{t('actual_repaid')}</th><td>{num(a['fp'], lang)}</td><td>{num(a['tn'], lang)}</td></tr></table>"
+            f"<div><b>{t('cost_per_client')}</b>{colon}{num(a['cost'], lang, 3)} · <b>{t('approval_rate')}</b>{colon}"
+            f"{pct(a['approval_rate'], lang)} · <b>{t('recall')}</b>{colon}{pct(a['recall'], lang)} · "
+            f"<b>{t('best_threshold')}</b>{colon}{pct(thr[best], lang)} ({num(costs[best], lang, 3)})</div>"
         )
         self._note.value = f"<div class='scoring-note'>{t('oof_note')}</div>"

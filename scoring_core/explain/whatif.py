@@ -50,6 +50,8 @@ from ..model.scoring import ScoringModel
 __all__ = [
     "ACTIONABLE_FIELDS",
     "EDITABLE_FIELDS",
+    "MAX_OFFER_TERM",
+    "MIN_CREDIT_SHARE",
     "TERM_FIELD",
     "Counterfactual",
     "LoanPricing",
@@ -71,9 +73,13 @@ ACTIONABLE_FIELDS = ("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE")
 EDITABLE_FIELDS = tuple(c for c in _APP.columns if c not in _APP.ids)
 #: The what-if change that sets the term (number of monthly payments); the annuity follows.
 TERM_FIELD = "CNT_PAYMENT"
-_MAX_PAYMENTS = 60
+#: The longest term (months) a counterfactual offer proposes (or the current term, if longer).
+MAX_OFFER_TERM = 60
+#: The smallest credit a counterfactual offer proposes, as a share of the request.
+MIN_CREDIT_SHARE = 0.3
+_MAX_PAYMENTS = MAX_OFFER_TERM
+_MIN_CREDIT_SHARE = MIN_CREDIT_SHARE
 _MAX_TERM = 600  # longer than any consumer loan: a current term beyond it means the rate does not fit
-_MIN_CREDIT_SHARE = 0.3
 _STANDARD_TERMS = (6, 12, 18, 24, 30, 36, 42, 48, 54, 60)
 
 

@@ -138,20 +138,36 @@ def test_bivariate(backend, service, refused_id):
 
 def test_whatif_rescoring_and_reset(backend, service, refused_id):
     base = backend.score(refused_id)
-    w = WhatIfPanel(backend=backend, client_id=refused_id, profile=backend.profile(refused_id), baseline=base)
+    profile = backend.profile(refused_id)
+    w = WhatIfPanel(backend=backend, client_id=refused_id, profile=profile, baseline=base)
     assert w.result is None and w.gauge.score == base
-    credit = w.profile["AMT_CREDIT"]
-    w.sliders["AMT_CREDIT"].value = credit * 2  # a user moves the slider
-    assert set(w.changes) == {"AMT_CREDIT"}
+    credit, loan = profile["AMT_CREDIT"], profile["loan"]
+    assert w.payment == pytest.approx(profile["AMT_ANNUITY"], rel=1e-4)  # no change: the client's own payment
+    w.credit.value = credit * 2  # a user moves the amount slider; the term stays
+    assert set(w.changes) == {"AMT_CREDIT", "CNT_PAYMENT"}
+    assert w.changes["CNT_PAYMENT"] == pytest.approx(loan["term_months"])
+    assert w.payment == pytest.approx(2 * profile["AMT_ANNUITY"], rel=1e-3)  # same term: twice the payment
     expected = backend.whatif(refused_id, dict(w.changes))
     assert w.result["score"]["probability"] == pytest.approx(expected["score"]["probability"])
     assert w.gauge.score == w.result["score"] and w.gauge.reference == base
-    assert "simulated" in w._delta.value
+    assert "simulated" in w._delta.value and "per month" in w._payment.value
+    term = int(round(loan["term_months"]))
+    w.term.value = term + 12  # and a longer term: a lower payment than with the same amount
+    assert w.changes["CNT_PAYMENT"] == term + 12
+    assert w.payment < 2 * profile["AMT_ANNUITY"]
     w.reset()
     assert w.changes == {} and w.result is None
-    assert w.sliders["AMT_CREDIT"].value == pytest.approx(credit)
+    assert w.credit.value == pytest.approx(credit) and w.term.value == term
+    w.income.value = profile["AMT_INCOME_TOTAL"] * 1.5
+    assert set(w.changes) == {"AMT_INCOME_TOTAL"}
     with pytest.raises(T.TraitError, match="what-if fields"):
         w.changes = {"TARGET": 0}
+
+
+def test_whatif_without_a_client_says_what_to_do():
+    w = WhatIfPanel()
+    assert "Pick a client" in w._status.value and w._controls.layout.display == "none"
+    assert w.gauge._plot.layout.display == "none" and w.gauge._empty.value == ""
 
 
 def test_counterfactual_feeds_the_whatif(backend, service):
@@ -168,10 +184,17 @@ def test_counterfactual_feeds_the_whatif(backend, service):
             break
     else:
         pytest.fail("no counterfactual found among 30 refused clients")
-    assert "approved with" in cf._text.value
+    offer = cf.suggestion["offer"]
+    assert offer["credit"] % 1000 == 0 and isinstance(offer["term_months"], int)
+    assert cf.text.startswith(f"Approved with a credit of €{offer['credit']:,.0f} over {offer['term_months']} months")
+    assert "per month" in cf.text and "Approved with" in cf._text.value
     cf.apply()
-    assert w.changes == {k: v for k, v in cf.suggestion["changes"].items()}
+    assert w.changes == {"AMT_CREDIT": offer["credit"], "CNT_PAYMENT": offer["term_months"]}
+    assert w.payment == pytest.approx(offer["annuity"], abs=0.01)
     assert w.result["score"]["decision"] == "approve"
+    assert w.result["score"]["probability"] == pytest.approx(cf.suggestion["probability"], abs=1e-9)
+    cf.lang = "fr"
+    assert cf.text.startswith("Accordé avec un crédit de ") and "par mois" in cf.text and " mois (" in cf.text
     cf.client_id = int(service.client_ids[0])  # another client: the suggestion is void
     assert cf.suggestion is None
 
