@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(None, description="Directory of Kaggle-layout tables.")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Parquet cache of loaded tables.")
     use_cache: bool = Field(True, description="Cache normalized tables as parquet for fast reloads.")
+    model_signing_key: SecretStr | None = Field(
+        None,
+        description="HMAC key signing model artifacts (manifest.json); when set, unsigned or "
+        "wrongly signed models are refused.",
+    )
     currency: str = Field(
         "EUR", pattern="^[A-Z]{3}$", description="ISO 4217 code of the amounts in the data (shown with every amount)."
     )

@@ -13,6 +13,7 @@ import re
 import time
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,13 +133,43 @@ def _read_csv(path: Path, schema: TableSchema) -> pa.Table:
         raise _type_error(schema, header, str(exc)) from None
 
 
+_COLUMN_COUNT = re.compile(r"(Expected \d+ columns?, got \d+)")
+
+
+def _clean(message: str, limit: int = 160) -> str:
+    """One printable line of an error message: never the bytes of a binary file."""
+    line = (message.strip().splitlines() or [""])[0]
+    m = _COLUMN_COUNT.search(line)
+    if m:  # the rest of the line is the offending row, which may be binary
+        line = line[: m.end()]
+    bad = [i for i, ch in enumerate(line) if not ch.isprintable() or ch == "\ufffd"]
+    if bad:
+        line = line[: bad[0]].rstrip(" :") + " <binary data>"
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _unreadable(path: Path, table: str, exc: BaseException) -> DataError:
+    detail = _clean(str(exc)) or type(exc).__name__
+    if isinstance(exc, zlib.error):
+        detail = f"corrupted compressed data: {detail}"
+    kind = "parquet" if path.name.lower().endswith(".parquet") else "CSV"
+    return DataError(f"table {table}: file {path} cannot be read ({detail}); is it a complete {kind} file?")
+
+
+def _value(v) -> str:
+    """A value for an error message: ``2``, not ``np.int64(2)``."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    return _clean(repr(v), 60)
+
+
 def _type_error(schema: TableSchema, header: list[str], message: str) -> DataError:
     m = _ARROW_ERR.search(message)
     if not m:
-        return DataError(f"table {schema.name}: cannot be read ({message.splitlines()[0]})")
+        return DataError(f"table {schema.name}: cannot be read ({_clean(message)})")
     col = header[int(m.group(1))] if int(m.group(1)) < len(header) else f"#{m.group(1)}"
     expected = "an integer id" if col in schema.ids or col == schema.target else "numeric"
-    detail = message.split(":", 2)[-1].strip().splitlines()[0]
+    detail = _clean(message.split(":", 2)[-1])
     row = re.search(r"Row #(\d+)", message)
     if row:
         detail = f"row {row.group(1)}: {detail}"
@@ -256,7 +287,7 @@ def _as_int(s: pd.Series, schema: TableSchema, col: str) -> np.ndarray:
         num = pd.to_numeric(s, errors="coerce")
         bad = num.isna() & s.notna()
         if bad.any():
-            raise ColumnTypeError(schema.name, col, "an integer", f"found {s[bad].iloc[0]!r}")
+            raise ColumnTypeError(schema.name, col, "an integer", f"found {_value(s[bad].iloc[0])}")
         s = num
     if s.isna().any():
         raise ColumnTypeError(schema.name, col, "an integer", f"{int(s.isna().sum())} missing value(s)")
@@ -265,7 +296,7 @@ def _as_int(s: pd.Series, schema: TableSchema, col: str) -> np.ndarray:
         raise ColumnTypeError(schema.name, col, "an integer", "found a fractional value")
     if col == schema.target:
         if not np.isin(v, (0, 1)).all():
-            raise ColumnTypeError(schema.name, col, "0 or 1", f"found {v[~np.isin(v, (0, 1))][0]!r}")
+            raise ColumnTypeError(schema.name, col, "0 or 1", f"found {_value(v[~np.isin(v, (0, 1))][0])}")
         return v.astype(np.int8)
     if len(v) and (v.min() < 0 or v.max() > _INT32_MAX):
         raise ColumnTypeError(schema.name, col, "a positive 32-bit integer id", "value out of range")
@@ -277,15 +308,23 @@ def _as_float32(s: pd.Series, schema: TableSchema, col: str) -> np.ndarray:
         s = s.astype(object)
     if pd.api.types.is_bool_dtype(s):
         return s.to_numpy(dtype=np.float32)
-    if not pd.api.types.is_numeric_dtype(s):
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_object_dtype(s):
         text = s.astype("str").where(s.notna())
         text = text.where(~text.isin(_NULL_VALUES))
         num = pd.to_numeric(text, errors="coerce")
         bad = num.isna() & text.notna()
         if bad.any():
-            raise ColumnTypeError(schema.name, col, "numeric", f"found {s[bad].iloc[0]!r}")
+            raise ColumnTypeError(schema.name, col, "numeric", f"found {_value(s[bad].iloc[0])}")
         s = num
-    return s.to_numpy(dtype=np.float32, na_value=np.nan)
+    with np.errstate(over="ignore"):
+        out = s.to_numpy(dtype=np.float32, na_value=np.nan)
+    inf = np.isinf(out)
+    if inf.any():  # "inf", or a number beyond float32 (1e39)
+        first = s.iloc[int(np.argmax(inf))]
+        raise ColumnTypeError(
+            schema.name, col, "a finite number", f"found {_value(first)}, infinite or out of range"
+        )
+    return out
 
 
 def _as_category(s: pd.Series) -> pd.Categorical:
@@ -338,12 +377,18 @@ def read_table(path: str | Path, table: str, *, cache_dir: Path | None = None) -
             except Exception as exc:  # corrupt cache entry: rebuild it
                 log.warning("ignoring unreadable cache entry %s (%s)", cached, exc)
     name = path.name.lower()
-    if name.endswith(".parquet"):
-        raw = _read_parquet(path, schema)
-    elif name.endswith((".csv", ".csv.gz", ".zip")):
-        raw = _read_csv(path, schema)
-    else:
-        raise DataError(f"{path.name}: unsupported format; use .csv, .csv.gz, .zip or .parquet")
+    try:
+        if name.endswith(".parquet"):
+            raw = _read_parquet(path, schema)
+        elif name.endswith((".csv", ".csv.gz", ".zip")):
+            raw = _read_csv(path, schema)
+        else:
+            raise DataError(f"{path.name}: unsupported format; use .csv, .csv.gz, .zip or .parquet")
+    except DataError:
+        raise
+    except (pa.ArrowInvalid, OSError, EOFError, zlib.error, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        # empty, binary, truncated or corrupted file (a corrupted zip raises zlib.error)
+        raise _unreadable(path, table, exc) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         df = normalize_table(_to_pandas(raw), table, source=path.name)

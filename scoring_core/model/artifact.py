@@ -9,15 +9,18 @@ Layout::
       metadata.json    format version, creation time, package versions, features and dtypes,
                        threshold, cost weights, metrics, training-data fingerprint, and the
                        sha256 of every other file
+      manifest.json    the sha256 of every file, metadata.json included, optionally signed
+                       (HMAC with ``SCORING_MODEL_SIGNING_KEY``; see :mod:`.manifest`)
 
 Writing is atomic: the new model is written and verified in a temporary directory next to
 ``MODEL_DIR``, then swapped in; a failure leaves the previous model untouched. Loading checks
-the hashes, the format version and the library versions, and refuses with a clear message.
+the manifest (every file, its signature when a key is set), the types of the decision-relevant
+metadata fields, the format version and the library versions, and refuses with a clear message
+(:class:`ModelTamperedError` for a changed artifact).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -27,12 +30,22 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..errors import ScoringError
 from ..features import FeatureBuilder
+from ._hooks import pause_point
+from .manifest import (
+    ModelError,
+    ModelTamperedError,
+    file_sha256,
+    signing_key,
+    validate_metadata,
+    verify_manifest,
+    write_manifest,
+)
 from .scoring import ScoringModel
 
 __all__ = [
     "ModelError",
+    "ModelTamperedError",
     "save_model",
     "load_model",
     "read_metadata",
@@ -41,8 +54,8 @@ __all__ = [
     "package_versions",
 ]
 
-#: Major.minor of the artifact layout; a different major is refused.
-FORMAT_VERSION = "1.0"
+#: Major.minor of the artifact layout; a different major is refused (1.1: manifest.json).
+FORMAT_VERSION = "1.1"
 _META = "metadata.json"
 _FEATURES = "features.json"
 _BOOSTER = "model.txt"
@@ -50,18 +63,6 @@ _SKOPS = "model.skops"
 _PACKAGES = ("scoring_core", "lightgbm", "scikit-learn", "numpy", "pandas", "pyarrow", "skops")
 # skops: only these modules' types may be loaded from a .skops file
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "imblearn.", "lightgbm.", "builtins.")
-
-
-class ModelError(ScoringError):
-    """A model artifact that is missing, tampered with or incompatible."""
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -94,14 +95,21 @@ def _json_default(obj):
 
 
 def save_model(
-    model: ScoringModel, model_dir: str | os.PathLike, *, extra_files: dict[str, bytes] | None = None
+    model: ScoringModel,
+    model_dir: str | os.PathLike,
+    *,
+    extra_files: dict[str, bytes] | None = None,
+    key: str | bytes | None = None,
 ) -> Path:
     """Write ``model`` to ``model_dir`` atomically; returns the directory.
 
     ``model.metadata`` is completed with the format version, creation time, package versions,
     feature names and dtypes, threshold and file hashes. ``extra_files`` (name -> bytes) are
-    written alongside and hashed too.
+    written alongside and hashed too. ``manifest.json`` is written last, hashing every file
+    (``metadata.json`` included) and signed with ``key`` (default: the setting
+    ``SCORING_MODEL_SIGNING_KEY``; unsigned without one).
     """
+    hmac_key = signing_key(key)
     import lightgbm as lgb
 
     model_dir = Path(model_dir)
@@ -139,7 +147,9 @@ def save_model(
         meta.setdefault("model_version", f"{created:%Y%m%d-%H%M%S}-{meta['files'][files[0]][:8]}")
         model.metadata = meta
         _dump_json(tmp / _META, meta)
-        load_model(tmp)  # verify before it replaces anything
+        write_manifest(tmp, hmac_key)
+        pause_point("saving")
+        load_model(tmp, key=hmac_key or "")  # verify before it replaces anything
         _swap_in(tmp, model_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -185,33 +195,41 @@ def read_metadata(model_dir: str | os.PathLike) -> dict:
         raise ModelError(f"{path} is not valid JSON ({exc})") from None
 
 
-def load_model(model_dir: str | os.PathLike) -> ScoringModel:
+def load_model(model_dir: str | os.PathLike, *, key: str | bytes | None = None) -> ScoringModel:
     """Load and verify a model directory.
+
+    ``key`` checks the manifest's signature (default: the setting
+    ``SCORING_MODEL_SIGNING_KEY``; ``""`` explicitly checks none).
 
     Raises
     ------
+    ModelTamperedError
+        No manifest (an artifact older than format 1.1), a missing, changed or unlisted file,
+        or a missing or wrong signature when a key is set.
     ModelError
-        Missing or tampered file (hash mismatch), unknown format version, incompatible
-        LightGBM major version, or a feature list that does not match the model.
+        Metadata fields of the wrong type (e.g. a boolean threshold), unknown format version,
+        incompatible LightGBM major version, or a feature list that does not match the model.
     """
     model_dir = Path(model_dir)
-    meta = read_metadata(model_dir)
-    fmt = str(meta.get("format_version", "?"))
+    if not model_dir.is_dir():
+        raise ModelError(f"model directory {model_dir} does not exist")
+    if not (model_dir / _META).is_file():
+        raise ModelError(f"{model_dir} is not a model: {_META} is missing")
+    hashes = verify_manifest(model_dir, signing_key(key))  # before anything is parsed
+    meta = validate_metadata(read_metadata(model_dir), model_dir)
+    fmt = meta["format_version"]
     if _major(fmt) != _major(FORMAT_VERSION):
         raise ModelError(
             f"{model_dir}: model format {fmt} is not supported by this version (expects {FORMAT_VERSION}); "
             "retrain the model"
         )
-    files = meta.get("files")
-    if not isinstance(files, dict) or not files:
-        raise ModelError(f"{model_dir}: metadata lists no files")
-    for name, digest in files.items():
-        path = model_dir / name
-        if not path.is_file():
-            raise ModelError(f"{model_dir}: file {name} is missing")
-        if file_sha256(path) != digest:
-            raise ModelError(f"{model_dir}: file {name} was modified (sha256 mismatch); refusing to load it")
-    trained = meta.get("packages", {}).get("lightgbm")
+    files = meta["files"]
+    for name, digest in files.items():  # every file is hashed by the manifest: compare, no re-hash
+        if hashes.get(name) != digest:
+            raise ModelTamperedError(
+                f"{model_dir}: file {name} was modified (sha256 mismatch with {_META}); refusing to load it"
+            )
+    trained = meta["packages"].get("lightgbm")
     current = package_versions().get("lightgbm")
     if trained and current and _major(trained) != _major(current):
         raise ModelError(
@@ -245,7 +263,6 @@ def load_model(model_dir: str | os.PathLike) -> ScoringModel:
         estimator = sio.load(model_dir / _SKOPS, trusted=untrusted)
     else:
         raise ModelError(f"{model_dir}: unknown model kind {kind!r}")
-    threshold = meta.get("threshold")
-    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1 + 1e-9:  # just above 1: approve all
-        raise ModelError(f"{model_dir}: threshold {threshold!r} is not a probability")
-    return ScoringModel(builder=builder, estimator=estimator, threshold=float(threshold), metadata=meta)
+    return ScoringModel(
+        builder=builder, estimator=estimator, threshold=float(meta["threshold"]), metadata=meta
+    )

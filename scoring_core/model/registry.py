@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import CostWeights, classification_report, threshold_metrics
+from ._hooks import pause_point as _pause_point
 from .artifact import ModelError, load_model, save_model
 from .evaluation import evaluation_files
 from .scoring import ScoringModel
@@ -58,6 +59,7 @@ from .store import (
     _journal,
     _locked,
     _promote,
+    _recover,
     _remove_stale_staging,
     set_champion_alias,
     store_paths,
@@ -460,12 +462,14 @@ def retrain(
     steps.update(1)
     # the store is locked from here only: a rollback is never blocked by a long training
     with _locked(paths):
+        _recover(paths)
         _remove_stale_staging(paths)
         champion = _load_champion(paths)  # the champion now (it may have changed meanwhile)
         staging = paths.staging()
         try:
             steps.set_postfix_str("checks")
             save_model(result.model, staging, extra_files=evaluation_files(result))
+            _pause_point("after-save")
             ho = result.holdout_scores
             apps = tables["application"]
             apps_ho = apps.set_index(apps["SK_ID_CURR"].to_numpy()).loc[ho["SK_ID_CURR"].to_numpy()]
@@ -527,26 +531,31 @@ def retrain(
             )
 
             steps.set_postfix_str("decision")
+            entry = {
+                "champion_version": out.champion_version,
+                "challenger_version": out.challenger_version,
+                "reasons": out.reasons,
+            }
             if decision == PROMOTED and not dry_run:
-                out.archived_dir = _promote(staging, paths, keep_archived)
+                # journalled with the promotion itself (intent file first), before MLflow
+                out.archived_dir = _promote(staging, paths, keep_archived, entry)
                 out.promoted = True
                 out.previous_dir = paths.previous if paths.previous.exists() else None
             if log_mlflow:
                 out.mlflow = _log_mlflow(
                     out, paths.current if out.promoted else staging, experiment, registered_model
                 )
-            if not dry_run:
+            mlflow_ids = {
+                "mlflow_run_id": (out.mlflow or {}).get("run_id"),
+                "mlflow_model_version": (out.mlflow or {}).get("model_version"),
+            }
+            if out.promoted and any(mlflow_ids.values()):
                 _journal(
                     paths,
-                    {
-                        "action": out.decision,
-                        "champion_version": out.champion_version,
-                        "challenger_version": out.challenger_version,
-                        "reasons": out.reasons,
-                        "mlflow_run_id": (out.mlflow or {}).get("run_id"),
-                        "mlflow_model_version": (out.mlflow or {}).get("model_version"),
-                    },
+                    {"action": "mlflow_logged", "challenger_version": out.challenger_version, **mlflow_ids},
                 )
+            elif not dry_run and not out.promoted:
+                _journal(paths, {"action": out.decision, **entry, **mlflow_ids})
             steps.update(1)
         finally:
             steps.close()

@@ -6,9 +6,20 @@ Layout (everything is a sibling of the champion directory, e.g. ``models/current
       current/                      the champion: a plain, verified model artifact at all times
       current.previous/             the champion before the last promotion (rollback target)
       current.archive/<version>/    older champions (the last ``keep_archived``)
-      current.history.jsonl         one JSON line per promotion, kept champion and rollback
+      current.history.jsonl         one JSON line per promotion, kept champion, rollback and
+                                    MLflow record of a promoted model (``mlflow_logged``)
+      current.promoting.json        only while a promotion is under way: what is being promoted
       current.lock                  held while a retrain or a rollback changes the store
-      .current.staging-<pid>-<id>/  a challenger being written and checked (removed afterwards)
+      .current.staging-<pid>-<id>/  a challenger being written and checked (removed afterwards;
+                                    ``..current.staging-*`` are the temporary directories of its
+                                    atomic write): a crashed run's are removed by the next one
+
+A promotion writes ``current.promoting.json`` (synced to disk) before it touches
+``current``, appends the ``promoted`` journal entry (synced) right after the exchange and
+only then removes the intent file and talks to MLflow. A process killed at any point leaves
+``current`` a complete model; the next retrain or rollback finds the intent file and
+completes the journal (``"recovered": true``) when the promotion had happened, or records
+``promotion_interrupted`` when it had not.
 
 ``current`` is replaced by exchanging it with a complete, verified directory in one system
 call (Linux ``renameat2(RENAME_EXCHANGE)``), so a reader finds either the old or the new
@@ -33,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ScoringError
+from ._hooks import pause_point as _pause_point
 from .artifact import ModelError, load_model, read_metadata
 
 __all__ = [
@@ -68,6 +80,7 @@ class StorePaths:
     archive: Path
     history: Path
     lock: Path
+    promoting: Path
 
     def staging(self) -> Path:
         """A fresh staging path for a challenger (hidden, next to ``current``)."""
@@ -85,6 +98,7 @@ def store_paths(champion_dir: str | os.PathLike) -> StorePaths:
         archive=cur.with_name(f"{cur.name}.archive"),
         history=cur.with_name(f"{cur.name}.history.jsonl"),
         lock=cur.with_name(f"{cur.name}.lock"),
+        promoting=cur.with_name(f"{cur.name}.promoting.json"),
     )
 
 
@@ -97,12 +111,50 @@ def store_history(champion_dir: str | os.PathLike) -> list[dict]:
 
 
 def _journal(paths: StorePaths, entry: dict) -> None:
+    """Append ``entry`` to the journal and sync it to disk (a failure only warns)."""
     entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), **entry}
     try:
         with open(paths.history, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, default=str) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
     except OSError as exc:  # the journal is a record, not a precondition
         log.warning("could not append to %s: %s", paths.history, exc)
+
+
+def _write_intent(paths: StorePaths, entry: dict) -> None:
+    tmp = paths.promoting.with_name(f".{paths.promoting.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(entry, default=str))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, paths.promoting)
+
+
+def _recover(paths: StorePaths) -> None:
+    """Complete the journal of a promotion interrupted by a crash (store locked)."""
+    if not paths.promoting.is_file():
+        return
+    try:
+        intent = json.loads(paths.promoting.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("unreadable %s (%s): removed", paths.promoting, exc)
+        intent = None
+    if isinstance(intent, dict):
+        challenger = intent.get("challenger_version")
+        journaled = any(
+            e.get("action") in ("promoted", "promotion_interrupted")
+            and e.get("challenger_version") == challenger
+            for e in store_history(paths.current)[-5:]
+        )
+        if not journaled:
+            if _version_of(paths.current) == challenger:
+                _journal(paths, {**intent, "action": "promoted", "recovered": True})
+                log.warning("completed the journal of the interrupted promotion of %s", challenger)
+            else:
+                _journal(paths, {**intent, "action": "promotion_interrupted"})
+                log.warning("a promotion of %s was interrupted before it happened", challenger)
+    paths.promoting.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -200,9 +252,12 @@ def _remove_stale_staging(paths: StorePaths) -> None:
     parent = paths.current.parent
     if not parent.is_dir():
         return
-    for p in parent.glob(f".{paths.current.name}.staging-*"):
-        log.info("removing stale staging directory %s", p)
-        shutil.rmtree(p, ignore_errors=True)
+    # ".current.staging-*": a challenger; "..current.staging-*": the temporary directories of
+    # its atomic write (save_model names them after the staging directory)
+    for pattern in (f".{paths.current.name}.staging-*", f"..{paths.current.name}.staging-*"):
+        for p in parent.glob(pattern):
+            log.info("removing stale staging directory %s", p)
+            shutil.rmtree(p, ignore_errors=True)
 
 
 @dataclass
@@ -219,10 +274,18 @@ class RollbackResult:
 # ----------------------------------------------------------------------------- promotion and rollback
 
 
-def _promote(staging: Path, paths: StorePaths, keep_archived: int) -> Path | None:
-    """Make ``staging`` (a verified artifact) the champion, the store being locked; the champion becomes ``previous`` (the old previous is
-    archived). Returns where the old previous went. The champion is intact on failure."""
+def _promote(staging: Path, paths: StorePaths, keep_archived: int, entry: dict | None = None) -> Path | None:
+    """Make ``staging`` (a verified artifact) the champion, the store being locked; the champion
+    becomes ``previous`` (the old previous is archived). Returns where the old previous went.
+    The champion is intact on failure.
+
+    ``entry`` (the journal entry of the promotion) is written as an intent file before anything
+    moves and appended to the journal right after the exchange, before this returns.
+    """
     archived = None
+    entry = {"action": "promoted", **(entry or {})}
+    _write_intent(paths, entry)
+    _pause_point("before-promote")
     try:
         if paths.previous.exists():
             archived = _archive(paths, paths.previous)
@@ -249,7 +312,11 @@ def _promote(staging: Path, paths: StorePaths, keep_archived: int) -> Path | Non
                 paths.current.rmdir()
             os.replace(staging, paths.current)
     except OSError as exc:
+        paths.promoting.unlink(missing_ok=True)
         raise RegistryError(f"promotion failed ({exc}); {paths.current} is unchanged") from exc
+    _pause_point("after-promote")
+    _journal(paths, entry)
+    paths.promoting.unlink(missing_ok=True)
     _prune_archive(paths, keep_archived)
     return archived
 
@@ -267,6 +334,7 @@ def rollback(champion_dir: str | os.PathLike, *, log_mlflow: bool = True) -> Rol
     """
     paths = store_paths(champion_dir)
     with _locked(paths):
+        _recover(paths)
         if not _is_model_dir(paths.previous):
             raise RegistryError(
                 f"nothing to roll back to: {paths.previous} does not exist (no model was promoted over another)"

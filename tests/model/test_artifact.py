@@ -5,7 +5,20 @@ import json
 import numpy as np
 import pytest
 
-from scoring_core.model.artifact import FORMAT_VERSION, ModelError, load_model, save_model
+from scoring_core.model.artifact import FORMAT_VERSION, ModelError, ModelTamperedError, load_model, save_model
+from scoring_core.model.manifest import MANIFEST, write_manifest
+
+
+def _edit_metadata(model_dir, change=None, *, replace=None, reseal=True):
+    """Change ``metadata.json``; with ``reseal``, re-hash the manifest as someone without the
+    signing key could (so the field validation, not the hash, has to catch it)."""
+    path = model_dir / "metadata.json"
+    meta = json.loads(path.read_text())
+    if change:
+        meta.update(change)
+    path.write_text(json.dumps(meta if replace is None else replace))
+    if reseal:
+        write_manifest(model_dir)
 
 
 def test_round_trip_scores_identically(tmp_path, quick_result, train_tables):
@@ -30,6 +43,9 @@ def test_round_trip_scores_identically(tmp_path, quick_result, train_tables):
     ):
         assert key in meta, key
     assert set(meta["files"]) == {"model.txt", "features.json"}
+    manifest = json.loads((tmp_path / "m" / MANIFEST).read_text())
+    assert set(manifest["files"]) == {"model.txt", "features.json", "metadata.json"}
+    assert "signature" not in manifest  # no key configured
     assert meta["metrics"]["oof"]["at_threshold"]["tn"] >= 0
     assert not list(tmp_path.glob(".m.*")), "temporary directories left behind"
 
@@ -38,6 +54,7 @@ def test_no_pickle_in_the_artifact(tmp_path, quick_result):
     save_model(quick_result.model, tmp_path / "m")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [
         "features.json",
+        "manifest.json",
         "metadata.json",
         "model.txt",
     ]
@@ -62,22 +79,72 @@ def test_tampered_features_are_refused(tmp_path, quick_result):
         load_model(tmp_path / "m")
 
 
+def test_edited_threshold_is_refused_as_tampered(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    _edit_metadata(tmp_path / "m", {"threshold": 0.99}, reseal=False)
+    with pytest.raises(ModelTamperedError, match="metadata.json was modified.*tampered"):
+        load_model(tmp_path / "m")
+
+
+def test_unlisted_or_missing_manifest_is_refused(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    (tmp_path / "m" / "extra.bin").write_bytes(b"x")
+    with pytest.raises(ModelTamperedError, match="extra.bin is not in manifest.json"):
+        load_model(tmp_path / "m")
+    (tmp_path / "m" / "extra.bin").unlink()
+    load_model(tmp_path / "m")
+    (tmp_path / "m" / MANIFEST).unlink()  # an artifact of format 1.0
+    with pytest.raises(ModelTamperedError, match="no manifest.json.*retrain the model"):
+        load_model(tmp_path / "m")
+
+
+def test_signed_artifact(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m", key="k1")
+    assert json.loads((tmp_path / "m" / MANIFEST).read_text())["signature"]["algorithm"] == "hmac-sha256"
+    assert load_model(tmp_path / "m", key="k1").threshold == quick_result.model.threshold
+    load_model(tmp_path / "m", key="")  # no key configured: the hashes are still checked
+    with pytest.raises(ModelTamperedError, match="signature .* does not match"):
+        load_model(tmp_path / "m", key="another key")
+    # re-hashing after an edit without the key drops the signature: refused when a key is set
+    _edit_metadata(tmp_path / "m", {"threshold": 0.99})
+    with pytest.raises(ModelTamperedError, match="not signed"):
+        load_model(tmp_path / "m", key="k1")
+    # an unsigned artifact is refused when a key is set
+    save_model(quick_result.model, tmp_path / "u", key="")
+    with pytest.raises(ModelTamperedError, match="not signed"):
+        load_model(tmp_path / "u", key="k1")
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
         ({"format_version": "9.0"}, "format 9.0 is not supported"),
         ({"packages": {"lightgbm": "1.0.0"}}, "LightGBM 1.0.0"),
-        ({"threshold": 3}, "not a probability"),
+        ({"threshold": 3}, "'threshold' must be a probability"),
+        ({"threshold": True}, "'threshold' must be a probability .*not a boolean.*found true"),
+        ({"threshold": "0.5"}, "'threshold' must be a probability"),
+        ({"threshold": None}, "'threshold' must be a probability"),
+        ({"packages": None}, "'packages' must be an object"),
+        ({"packages": ["lightgbm"]}, "'packages' must be an object"),
+        ({"cost_weights": {"c_fn": "10", "c_fp": 1}}, "'cost_weights' must be"),
+        ({"cost_weights": {"c_fn": False, "c_fp": 1}}, "'cost_weights' must be"),
+        ({"feature_names": None}, "'feature_names' must be a non-empty list"),
+        ({"files": []}, "'files' must be"),
         ({"model_kind": "pickle"}, "unknown model kind"),
+        ({"model_version": 7}, "'model_version' must be a non-empty string"),
     ],
 )
 def test_incompatible_metadata_is_refused(tmp_path, quick_result, change, message):
     save_model(quick_result.model, tmp_path / "m")
-    path = tmp_path / "m" / "metadata.json"
-    meta = json.loads(path.read_text())
-    meta.update(change)
-    path.write_text(json.dumps(meta))
+    _edit_metadata(tmp_path / "m", change)
     with pytest.raises(ModelError, match=message):
+        load_model(tmp_path / "m")
+
+
+def test_metadata_that_is_not_an_object_is_refused(tmp_path, quick_result):
+    save_model(quick_result.model, tmp_path / "m")
+    _edit_metadata(tmp_path / "m", replace=[1, 2])
+    with pytest.raises(ModelError, match="must hold a JSON object, found a JSON list"):
         load_model(tmp_path / "m")
 
 
@@ -88,6 +155,9 @@ def test_missing_or_broken_directory(tmp_path):
     with pytest.raises(ModelError, match="metadata.json is missing"):
         load_model(tmp_path / "empty")
     (tmp_path / "empty" / "metadata.json").write_text("{not json")
+    with pytest.raises(ModelTamperedError, match="no manifest.json"):
+        load_model(tmp_path / "empty")
+    write_manifest(tmp_path / "empty")
     with pytest.raises(ModelError, match="not valid JSON"):
         load_model(tmp_path / "empty")
 
@@ -128,7 +198,10 @@ def test_fast_booster_input_matches_lightgbm_dataframe_path(tmp_path, quick_resu
     cat = X.select_dtypes("category").columns[0]
     X.loc[X.index[:20], cat] = None  # missing categories too
     assert isinstance(model.booster_input(X), np.ndarray)  # the fast path is taken
-    np.testing.assert_allclose(model.predict_proba(X), model.estimator.predict(X), rtol=1e-12)
+    # the booster's own output on both inputs (predict_proba may add a calibration on top)
+    np.testing.assert_allclose(
+        model.estimator.predict(model.booster_input(X)), model.estimator.predict(X), rtol=1e-12
+    )
     np.testing.assert_allclose(
         model.estimator.predict(model.booster_input(X), pred_contrib=True),
         model.estimator.predict(X, pred_contrib=True),

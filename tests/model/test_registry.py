@@ -136,7 +136,11 @@ def test_better_challenger_is_promoted_logged_and_rolled_back(tmp_path, new_tabl
     assert load_model(paths.previous).version == r.challenger_version
     forward = rollback(current, log_mlflow=False)  # a second rollback rolls forward
     assert forward.restored_version == r.challenger_version
-    assert [e["action"] for e in store_history(current)] == [PROMOTED, "rollback", "rollback"]
+    # the promotion is journalled with the promotion itself, MLflow's ids in a line of their own
+    history = store_history(current)
+    assert [e["action"] for e in history] == [PROMOTED, "mlflow_logged", "rollback", "rollback"]
+    assert history[1]["mlflow_model_version"] == r.mlflow["model_version"]
+    assert not paths.promoting.exists()
 
 
 def test_worse_challenger_is_refused_and_the_champion_kept(tmp_path, new_tables, good_artifact):
