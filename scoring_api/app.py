@@ -32,6 +32,7 @@ from .docs import install_docs
 from .errors import install_error_handlers
 from .guard import Guard
 from .routes import add_routes
+from .summary_route import add_summary_route
 from .settings import ApiSettings
 
 __all__ = ["create_app", "ApiState", "build"]
@@ -100,6 +101,7 @@ def create_app(
     install_error_handlers(app)
     install_docs(app)
     add_routes(app, state, audit, settings, keys)
+    add_summary_route(app, state, audit, keys)
     app.add_middleware(Guard, keys=keys, max_body_bytes=settings.max_body_bytes)
     if settings.origins():  # outermost: preflights answered before the key check
         app.add_middleware(

@@ -116,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print the JSON of the contract")
     e.set_defaults(func=_cmd_explain)
 
+    sm = sub.add_parser("summary", parents=[common], help="write a client's decision summary (HTML or PDF)")
+    sm.add_argument("--model", type=Path, required=True, help="model directory")
+    sm.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
+    sm.add_argument("--client", type=_int, required=True, help="SK_ID_CURR of the client")
+    sm.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the page")
+    sm.add_argument(
+        "--out", type=Path, required=True, help="output file: .html, or .pdf (printed by the system Chromium)"
+    )
+    sm.set_defaults(func=_cmd_summary)
+
     sv = sub.add_parser("serve", parents=[common], help="run the scoring API (needs SCORING_API_KEY)")
     sv.add_argument("--model", type=Path, required=True, help="model directory")
     sv.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
@@ -253,6 +263,23 @@ def _cmd_explain(args) -> int:
     print("reasons:")
     for r in e.reasons:
         print(f"  - {r}")
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    try:
+        from scoring_reports.summary import write_summary
+    except ImportError as exc:
+        raise ScoringError(f"the summary needs the scoring_reports package ({exc.name} missing)") from None
+    from .data import load_dataset
+    from .model.artifact import load_model
+    from .service import ScoringService
+
+    if args.out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise ScoringError(f"--out must end in .html or .pdf, got {args.out.name!r}")
+    service = ScoringService(load_model(args.model), load_dataset(args.data_dir, progress=not args.quiet))
+    out = write_summary(service, args.client, args.out, lang=args.lang)
+    print(f"wrote the summary of client {args.client} to {out}")
     return 0
 
 

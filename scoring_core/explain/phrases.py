@@ -215,7 +215,7 @@ def value_text(feature: str, value: object, lang: str = "en") -> str:
         return format_number(x, lang, 2)
     if unit == "ratio":
         return format_number(x, lang, 2 if abs(x) < 10 else 1)
-    return format_number(x, lang, 0 if abs(x) >= 100 else 2)
+    return format_number(x, lang, 0 if abs(x) >= 100 or x.is_integer() else 2)
 
 
 def rankable(feature: str) -> bool:
