@@ -39,6 +39,7 @@ class Backend(Protocol):
     def bivariate(self, client_id: int, x: str, y: str, *, color: str = "score") -> dict: ...
     def portfolio(self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = "") -> dict: ...
     def model_info(self) -> dict: ...
+    def summary(self, client_id: int, lang: str = "en") -> str: ...
 
 
 class LocalBackend:
@@ -87,6 +88,12 @@ class LocalBackend:
     def model_info(self) -> dict:
         return self.service.model_summary()
 
+    def summary(self, client_id: int, lang: str = "en") -> str:
+        """The client's printable decision summary (HTML)."""
+        from scoring_reports.summary import render_summary
+
+        return self._call(render_summary, self.service, client_id, lang)
+
 
 class HttpBackend:
     """The scoring API over HTTP (``X-API-Key``); ``client`` may be given for tests."""
@@ -100,7 +107,7 @@ class HttpBackend:
         self._client = client or httpx.Client(base_url=self.url, timeout=timeout)
         self._headers = {"X-API-Key": key}
 
-    def _request(self, method: str, path: str, **kw) -> dict:
+    def _request(self, method: str, path: str, *, text: bool = False, **kw):
         import httpx
 
         try:
@@ -110,7 +117,7 @@ class HttpBackend:
                 f"the scoring API at {self.url} is unreachable ({type(exc).__name__})"
             ) from None
         if r.status_code == 200:
-            return r.json()
+            return r.text if text else r.json()
         try:
             detail = r.json().get("detail")
         except ValueError:
@@ -164,6 +171,10 @@ class HttpBackend:
 
     def model_info(self) -> dict:
         return self._request("GET", "/model")
+
+    def summary(self, client_id: int, lang: str = "en") -> str:
+        """The client's printable decision summary (``GET /clients/{id}/summary``, HTML)."""
+        return self._request("GET", f"/clients/{int(client_id)}/summary", params={"lang": lang}, text=True)
 
 
 def backend_from_env(local_factory=None) -> Backend:

@@ -16,6 +16,7 @@ from .picker import ClientPicker
 from .population import BivariateView, FeatureDistribution
 from .profile import ClientProfile
 from .style import FONT, esc
+from .summary import SummaryView
 from .threshold import ThresholdTuner
 from .whatif import CounterfactualView, WhatIfPanel
 
@@ -82,6 +83,7 @@ class AdvisorDashboard(W.VBox):
         self.reasons = ReasonsView(lang=lang)
         self.waterfall = ShapWaterfall(lang=lang)
         self.importance = GlobalImportance(lang=lang)
+        self.summary = SummaryView(backend=backend, lang=lang)
         self.distribution = FeatureDistribution(backend=backend, lang=lang)
         self.bivariate = BivariateView(backend=backend, lang=lang)
         self.whatif = WhatIfPanel(backend=backend, lang=lang)
@@ -95,6 +97,7 @@ class AdvisorDashboard(W.VBox):
                 self.profile,
                 self.reasons,
                 self.waterfall,
+                self.summary,
                 self.importance,
                 self.distribution,
                 self.bivariate,
@@ -106,7 +109,7 @@ class AdvisorDashboard(W.VBox):
         ]
         self.tabs = W.Tab()
         tabs = [
-            W.VBox([self.reasons, self.waterfall]),
+            W.VBox([self.reasons, self.waterfall, self.summary]),
             W.VBox([self.distribution, self.bivariate]),
             W.VBox([self.whatif, self.counterfactual]),
             W.VBox([self.importance] + ([self.tuner] if self.tuner else [])),
@@ -266,6 +269,7 @@ class AdvisorDashboard(W.VBox):
                 {"changes": {}, "profile": profile, "baseline": score, "client_id": client_id},
             ),
             ("counterfactual", self.counterfactual, {"client_id": client_id}),
+            ("summary", self.summary, {"client_id": client_id}),
         ]
         for name, panel, values in steps:
             t1 = time.perf_counter()
@@ -289,6 +293,7 @@ class AdvisorDashboard(W.VBox):
             (self.bivariate, {"client_id": None}),
             (self.whatif, {"client_id": None, "profile": None, "baseline": None, "changes": {}}),
             (self.counterfactual, {"client_id": None}),
+            (self.summary, {"client_id": None}),
         ):
             with panel.hold():
                 for key, value in values.items():

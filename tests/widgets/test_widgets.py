@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pytest
 import traitlets as T
-from scipy.special import expit
 
 from scoring_core.metrics import threshold_metrics
 from widgets import (
@@ -75,10 +74,10 @@ def test_waterfall_adds_up_to_the_probability(backend, refused_id):
     e = backend.explanation(refused_id, top=8)
     w = ShapWaterfall(explanation=e)
     wf = w.figure.data[0]
-    assert list(wf.measure) == ["absolute"] + ["relative"] * len(e["contributions"]) + ["total"]
+    assert list(wf.measure) == ["absolute"] + ["relative"] * len(e["groups"]) + ["total"]  # concepts
     total = wf.x[0] + sum(wf.x[1:-1])
     assert total == pytest.approx(100 * e["probability"], abs=1e-6)
-    assert wf.x[0] == pytest.approx(100 * expit(e["base_value"]))
+    assert wf.x[0] == pytest.approx(100 * e["base_probability"])
     assert wf.y[0] == "average client" and wf.y[-1] == "this client"
     assert wf.increasing.marker.color == REFUSE and wf.decreasing.marker.color == APPROVE
     w.lang = "fr"
