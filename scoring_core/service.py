@@ -225,7 +225,11 @@ class ScoringService:
             "training": meta.get("training", {}),
             "packages": meta.get("packages", {}),
             "global_importance": meta.get("global_importance", []),
-            "categorical_features": [f for f, d in meta.get("feature_dtypes", {}).items() if d == "category"],
+            "categorical_features": [
+                f
+                for f, d in (meta.get("feature_dtypes") or dict(getattr(m.builder, "dtypes_", {}))).items()
+                if str(d) == "category"
+            ],
             "threshold_curve": meta.get("threshold_curve"),
         }
 

@@ -49,7 +49,9 @@ def test_gauge_decision_colour_and_words(backend, refused_id, approved_id):
     assert g.figure.data[0].gauge.bar.color == APPROVE and "below the threshold" in g.verdict_text
     g.lang = "fr"
     assert g.verdict_text.startswith("✔ Accord") and "sous le seuil" in g.verdict_text
-    assert g._plot.figure["data"][0]["value"] == pytest.approx(100 * g.score["probability"])  # sent to the page
+    assert g._plot.figure["data"][0]["value"] == pytest.approx(
+        100 * g.score["probability"]
+    )  # sent to the page
     with pytest.raises(T.TraitError, match="decision"):
         g.score = {"probability": 0.1, "threshold": 0.2}
     with pytest.raises(T.TraitError):
@@ -98,7 +100,11 @@ def test_reasons_and_global_importance(backend, service, refused_id):
 
 
 def test_feature_distribution(backend, service, refused_id):
-    top = [c["feature"] for c in backend.explanation(refused_id)["contributions"] if c["feature"] != "other features"]
+    top = [
+        c["feature"]
+        for c in backend.explanation(refused_id)["contributions"]
+        if c["feature"] != "other features"
+    ]
     d = FeatureDistribution(backend=backend, client_id=refused_id, features=top)
     assert d.feature == top[0] and d.comparison["feature"] == top[0]
     numeric = next(f for f in top if service.population.is_numeric(f))
@@ -119,7 +125,11 @@ def test_feature_distribution(backend, service, refused_id):
 
 
 def test_bivariate(backend, service, refused_id):
-    numeric = [f["feature"] for f in service.model.metadata["global_importance"] if service.population.is_numeric(f["feature"])][:5]
+    numeric = [
+        f["feature"]
+        for f in service.model.metadata["global_importance"]
+        if service.population.is_numeric(f["feature"])
+    ][:5]
     b = BivariateView(backend=backend, client_id=refused_id, features=numeric)
     assert (b.x, b.y) == (numeric[0], numeric[1])
     hm = b.figure.data[0]
@@ -185,7 +195,9 @@ def test_counterfactual_feeds_the_whatif(backend, service):
         pytest.fail("no counterfactual found among 30 refused clients")
     offer = cf.suggestion["offer"]
     assert offer["credit"] % 1000 == 0 and isinstance(offer["term_months"], int)
-    assert cf.text.startswith(f"Approved with a credit of €{offer['credit']:,.0f} over {offer['term_months']} months")
+    assert cf.text.startswith(
+        f"Approved with a credit of €{offer['credit']:,.0f} over {offer['term_months']} months"
+    )
     assert "per month" in cf.text and "Approved with" in cf._text.value
     cf.apply()
     assert w.changes == {"AMT_CREDIT": offer["credit"], "CNT_PAYMENT": offer["term_months"]}
