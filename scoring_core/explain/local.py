@@ -14,6 +14,7 @@ contributions (so the points add up exactly too, with the same signs).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ class Contribution:
         other = self.feature == OTHER_FEATURES
         return {
             "feature": self.feature,
-            "label": _OTHER_LABEL[lang] if other else feature_label(self.feature, lang),
+            "label": _OTHER_LABEL[lang] if other else _feature_label(self.feature, lang),
             "group": None if other else concept_of(self.feature),
             "value": json_value(self.value),
             "shap": self.shap,
@@ -55,6 +56,11 @@ class Contribution:
 
 
 _OTHER_LABEL = {"en": "other factors", "fr": "autres facteurs"}
+
+
+@lru_cache(maxsize=16384)
+def _feature_label(feature: str, lang: str) -> str:
+    return feature_label(feature, lang)
 
 
 @dataclass
@@ -69,12 +75,10 @@ class Group:
     def top(self, k: int) -> Group:
         """The ``k`` largest features; the rest of the concept folded into one entry."""
         kept, rest = self.features[:k], self.features[k:]
-        if rest:
-            kept = kept + [
-                Contribution(
-                    OTHER_FEATURES, None, float(sum(c.shap for c in rest)), float(sum(c.points for c in rest))
-                )
-            ]
+        if rest:  # the rest is the total minus what is kept (no sum over hundreds of features)
+            shap = self.shap - float(sum(c.shap for c in kept))
+            points = self.points - float(sum(c.points for c in kept))
+            kept = kept + [Contribution(OTHER_FEATURES, None, shap, points)]
         return Group(self.group, self.shap, self.points, kept)
 
     def json(self, lang: str = "en") -> dict:
