@@ -1,9 +1,35 @@
-"""Run the API under uvicorn (what ``python -m scoring_core serve`` calls)."""
+"""Run the API under uvicorn (what ``python -m scoring_core serve`` calls).
+
+One or several worker processes (``--workers``, ``SCORING_API_WORKERS``, default: the number
+of CPU cores) share one listening socket; each loads the model and the clients once at
+start-up. The socket is bound here, before anything starts, so a busy port or a bad
+address is a one-line error (exit code 2) and never a worker crash.
+
+With several workers, ``POST /model/reload`` reaches all of them: the worker that reloads
+successfully publishes a new *generation* (a small file in a directory private to this
+server) before it answers; every worker compares that file's identity (one ``stat`` per
+request) with the generation it serves and, when it changed, reloads the artifact before
+handling the request. So once a reload has answered 200, no worker answers with the old
+model. A worker whose reload fails (e.g. the artifact changed again and is now refused)
+keeps its model and logs an error.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import errno
+import gc
+import logging
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import uuid
 from pathlib import Path
 
+import anyio.to_thread
 import uvicorn
 
 from scoring_core.errors import ScoringError
@@ -12,7 +38,137 @@ from .app import build
 from .logs import log_config
 from .settings import ApiSettings
 
-__all__ = ["serve"]
+__all__ = ["serve", "worker_app", "GenerationSync", "default_workers"]
+
+log = logging.getLogger("scoring_api.server")
+
+# the worker processes (spawned, they import this module) get their arguments from these
+_ENV_MODEL = "SCORING_SERVE_MODEL_DIR"
+_ENV_DATA = "SCORING_SERVE_DATA_DIR"
+_ENV_NO_AUTH = "SCORING_SERVE_NO_AUTH"
+_ENV_GENERATION = "SCORING_SERVE_GENERATION_FILE"
+
+
+def default_workers() -> int:
+    """The CPU cores this process may use (its affinity mask where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+class GenerationSync:
+    """ASGI wrapper keeping the model of one worker in step with the other workers.
+
+    Parameters
+    ----------
+    app : the FastAPI application of this worker (its ``state.api`` reloads the artifact).
+    path : the generation file shared by the workers of one server.
+    """
+
+    def __init__(self, app, path: Path):
+        self.app = app
+        self.path = Path(path)
+        self._seen = self._identity()
+        self._lock = asyncio.Lock()
+
+    def _identity(self) -> tuple | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    async def _catch_up(self) -> None:
+        if self._identity() == self._seen:
+            return
+        async with self._lock:  # one reload per worker; the other requests wait for it
+            current = self._identity()
+            if current == self._seen:
+                return
+            state = self.app.state.api
+            try:
+                version = await anyio.to_thread.run_sync(state.reload)
+            except ScoringError as exc:
+                log.error("reload published by another worker failed here, current model kept: %s", exc)
+            else:
+                log.info("model reloaded (published by another worker): %s", version)
+            self._seen = current
+
+    def _publish(self) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(uuid.uuid4().hex, encoding="ascii")
+        os.replace(tmp, self.path)
+        self._seen = self._identity()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if not (scope["path"] == "/model/reload" and scope["method"] == "POST"):
+            await self._catch_up()
+            await self.app(scope, receive, send)
+            return
+
+        async def send_after_publishing(message):
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                self._publish()  # before the client hears of the reload
+            await send(message)
+
+        async with self._lock:
+            await self.app(scope, receive, send_after_publishing)
+
+
+def worker_app():
+    """The app of one worker process (an app factory for uvicorn; arguments from the environment).
+
+    A worker that cannot start exits with uvicorn's start-up failure code (3), which stops the
+    server instead of restarting the worker forever.
+    """
+    try:
+        app = build(
+            Path(os.environ[_ENV_MODEL]),
+            Path(os.environ[_ENV_DATA]),
+            settings=ApiSettings(),
+            allow_no_auth=os.environ.get(_ENV_NO_AUTH) == "1",
+        )
+    except Exception as exc:
+        log.error("API worker failed to start: %s: %s", type(exc).__name__, exc)
+        sys.exit(3)
+    generation = os.environ.get(_ENV_GENERATION)
+    return GenerationSync(app, Path(generation)) if generation else app
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket (as uvicorn binds it), or a one-line error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise ScoringError(f"cannot listen on {host}:{port}: unknown address ({exc.strerror})") from None
+    family = infos[0][0]
+    sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(infos[0][4])
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ScoringError(
+                f"cannot listen on {host}:{port}: the port is already in use (choose another with --port)"
+            ) from None
+        raise ScoringError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _preflight(model_dir: Path, data_dir: Path) -> None:
+    """Load the model and the data once in the parent, so bad input is a one-line error."""
+    from scoring_core.data import load_dataset
+    from scoring_core.model.artifact import load_model
+
+    load_model(model_dir)
+    load_dataset(data_dir, progress=False)
+    gc.collect()
 
 
 def serve(
@@ -21,19 +177,72 @@ def serve(
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
+    workers: int | None = None,
     no_auth: bool = False,
     quiet: bool = False,
 ) -> None:
-    """Load everything once, then serve until interrupted.
+    """Load everything, bind the port, then serve until interrupted.
+
+    Parameters
+    ----------
+    workers : server processes (default ``SCORING_API_WORKERS``, else the CPU cores).
 
     Raises
     ------
     ScoringError
-        Without an API key (``SCORING_API_KEY``) unless ``no_auth``.
+        Without an API key (``SCORING_API_KEY``) unless ``no_auth``; a port in use or an
+        address that cannot be bound; a model or data directory that does not load.
     """
     settings = ApiSettings()
     if not settings.keys() and not no_auth:
         raise ScoringError("no API key: set SCORING_API_KEY=... (or pass --no-auth for a local experiment)")
-    app = build(model_dir, data_dir, settings=settings, allow_no_auth=no_auth)
+    workers = workers or settings.workers or default_workers()
     level = "warning" if quiet else "info"
-    uvicorn.run(app, host=host, port=port, log_level=level, log_config=log_config(level))
+    common = dict(
+        log_level=level,
+        log_config=log_config(level),
+        server_header=False,  # no "server: uvicorn" banner
+        timeout_graceful_shutdown=10,
+        # a worker loading the model and the clients can hold the GIL for seconds on a busy
+        # machine: uvicorn's default (5 s) kills and restarts it forever
+        timeout_worker_healthcheck=120,
+    )
+    model_dir, data_dir = Path(model_dir).resolve(), Path(data_dir).resolve()
+    if workers == 1:
+        app = build(model_dir, data_dir, settings=settings, allow_no_auth=no_auth)
+        sock = _bind(host, port)
+        config = uvicorn.Config(app, host=host, port=port, **common)
+        with contextlib.closing(sock):
+            uvicorn.Server(config).run(sockets=[sock])
+        return
+
+    from uvicorn.supervisors import Multiprocess
+
+    _preflight(model_dir, data_dir)
+    sock = _bind(host, port)
+    runtime = Path(tempfile.mkdtemp(prefix="scoring-serve-"))
+    env = {
+        _ENV_MODEL: str(model_dir),
+        _ENV_DATA: str(data_dir),
+        _ENV_NO_AUTH: "1" if no_auth else "0",
+        _ENV_GENERATION: str(runtime / "generation"),
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)  # inherited by the spawned workers
+    try:
+        config = uvicorn.Config(
+            f"{__name__}:worker_app", factory=True, host=host, port=port, workers=workers, **common
+        )
+        supervisor = Multiprocess(config, sockets=[sock])
+        supervisor.run()
+        failed = [p.pid for p in supervisor.processes if p.exitcode == 3]  # uvicorn's STARTUP_FAILURE
+        if failed:
+            raise ScoringError(f"API worker process(es) {failed} failed to start (see the log above)")
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        sock.close()
+        shutil.rmtree(runtime, ignore_errors=True)

@@ -1,0 +1,129 @@
+"""``serve --workers 2`` as users run it: one port, two processes, a reload that reaches both.
+
+The server is a real ``python -m scoring_core serve`` subprocess; requests go over the socket,
+each on a new connection so that the kernel spreads them over the two workers. That the
+second worker did reload is read from its log line (the responses cannot name a worker).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from scoring_core.model.artifact import load_model, save_model
+
+KEY = "workers-test-key"
+PUBLISHED = "published by another worker"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(quick_result, synth_dir, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("workers")
+    model = tmp / "model"
+    save_model(quick_result.model, model)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SCORING_API_KEY": KEY,
+        "SCORING_API_AUDIT_LOG": str(tmp / "audit.jsonl"),
+        "OMP_NUM_THREADS": "1",
+    }
+    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(synth_dir)]
+    err_path = tmp / "stderr.log"
+    err = open(err_path, "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", "2"], env=env, stderr=err, cwd=tmp)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, err_path.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "serve --workers 2 did not answer within 240 s"
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        yield {"url": url, "model": model, "proc": proc, "stderr": err_path}
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        err.close()
+
+
+def _versions(url: str, n: int) -> list[str]:
+    """``model_version`` of ``n`` /health answers, each on its own connection, 8 at a time."""
+
+    def one(_):
+        return httpx.get(url + "/health", timeout=30).json()["model_version"]
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def _republish(model: Path, version: str, **meta) -> None:
+    m = load_model(model)
+    m.metadata = {**m.metadata, "model_version": version, **meta}
+    save_model(m, model)
+
+
+def test_two_worker_processes_share_the_port(server):
+    workers = psutil.Process(server["proc"].pid).children()
+    assert len([w for w in workers if "spawn_main" in " ".join(w.cmdline())]) == 2
+    r = httpx.get(server["url"] + "/health")
+    assert r.status_code == 200 and "server" not in r.headers  # no "server: uvicorn" banner
+
+
+def test_reload_reaches_every_worker_and_a_tampered_artifact_is_refused(server):
+    url, h = server["url"], {"X-API-Key": KEY}
+    before = set(_versions(url, 16))
+    assert len(before) == 1 and "reloaded-v2" not in before
+    _republish(server["model"], "reloaded-v2")
+    assert set(_versions(url, 16)) == before  # nothing changes before the reload is asked for
+
+    r = httpx.post(url + "/model/reload", headers=h, timeout=120)
+    assert r.status_code == 200 and r.json()["model_version"] == "reloaded-v2", r.text
+    seen = []
+    deadline = time.monotonic() + 90
+    while PUBLISHED not in server["stderr"].read_text(errors="replace"):
+        assert time.monotonic() < deadline, "the second worker never reloaded"
+        seen += _versions(url, 16)
+    seen += _versions(url, 32)
+    assert set(seen) == {"reloaded-v2"}  # no answer from the old model once the reload returned
+    assert httpx.get(url + "/model", headers=h).json()["model_version"] == "reloaded-v2"
+
+    # an edited threshold: the reload is refused as tampered (409) and every worker keeps its model
+    meta_path = server["model"] / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    threshold = meta["threshold"]
+    meta["threshold"] = 0.99
+    meta_path.write_text(json.dumps(meta))
+    r = httpx.post(url + "/model/reload", headers=h, timeout=120)
+    assert r.status_code == 409 and "tampered" in r.text, r.text
+    assert set(_versions(url, 32)) == {"reloaded-v2"}
+    client = httpx.get(url + "/clients", headers=h, params={"limit": 1}).json()["clients"][0]["client_id"]
+    for _ in range(8):
+        score = httpx.get(f"{url}/clients/{client}/score", headers=h).json()
+        assert score["threshold"] == pytest.approx(threshold) and score["model_version"] == "reloaded-v2"
