@@ -3,18 +3,50 @@
 Widgets receive objects (a backend, plain data), hold their state in traitlets and redraw
 through one update path. The dashboard talks to the model through :mod:`widgets.backend`:
 in-process, or the scoring API over HTTP.
+
+The names are imported on first use (PEP 562), so that importing one light submodule
+(e.g. for labels) does not load the heavy ones.
 """
 
-from .backend import Backend, BackendError, HttpBackend, LocalBackend, backend_from_env
-from .dashboard import AdvisorDashboard
-from .drift_panel import DriftPanel
-from .explanation import GlobalImportance, ReasonsView, ShapWaterfall
-from .gauge import ScoreGauge
-from .picker import ClientPicker
-from .population import BivariateView, FeatureDistribution
-from .profile import SENSITIVE_FIELDS, ClientProfile
-from .threshold import ThresholdTuner
-from .whatif import WHATIF_FIELDS, CounterfactualView, WhatIfPanel
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .backend import Backend, BackendError, HttpBackend, LocalBackend, backend_from_env
+    from .dashboard import AdvisorDashboard
+    from .drift_panel import DriftPanel
+    from .explanation import GlobalImportance, ReasonsView, ShapWaterfall
+    from .gauge import ScoreGauge
+    from .picker import ClientPicker
+    from .population import BivariateView, FeatureDistribution
+    from .profile import SENSITIVE_FIELDS, ClientProfile
+    from .threshold import ThresholdTuner
+    from .whatif import WHATIF_FIELDS, CounterfactualView, WhatIfPanel
+
+_EXPORTS = {
+    "Backend": ".backend",
+    "BackendError": ".backend",
+    "HttpBackend": ".backend",
+    "LocalBackend": ".backend",
+    "backend_from_env": ".backend",
+    "AdvisorDashboard": ".dashboard",
+    "DriftPanel": ".drift_panel",
+    "GlobalImportance": ".explanation",
+    "ReasonsView": ".explanation",
+    "ShapWaterfall": ".explanation",
+    "ScoreGauge": ".gauge",
+    "ClientPicker": ".picker",
+    "BivariateView": ".population",
+    "FeatureDistribution": ".population",
+    "SENSITIVE_FIELDS": ".profile",
+    "ClientProfile": ".profile",
+    "ThresholdTuner": ".threshold",
+    "WHATIF_FIELDS": ".whatif",
+    "CounterfactualView": ".whatif",
+    "WhatIfPanel": ".whatif",
+}
 
 __all__ = [
     "AdvisorDashboard",
@@ -38,3 +70,19 @@ __all__ = [
     "WhatIfPanel",
     "backend_from_env",
 ]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name], __name__), name)
+    else:
+        try:  # a submodule, e.g. ``package.loader``
+            value = import_module(f".{name}", __name__)
+        except ModuleNotFoundError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

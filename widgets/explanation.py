@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as W
 import plotly.graph_objects as go
 import traitlets as T
-from scipy.special import expit
 
 from scoring_core.explain.labels import feature_label, format_value
 
@@ -88,7 +89,7 @@ class ShapWaterfall(Panel):
     def _base(self) -> float:
         e = self.explanation
         p = e.get("base_probability")
-        return 100 * float(expit(e["base_value"]) if p is None else p)
+        return 100 * float(1 / (1 + math.exp(-e["base_value"])) if p is None else p)
 
     @property
     def bars(self) -> list[tuple[str, float]]:

@@ -45,6 +45,12 @@ export default {
   async render({ model, el }) {
     const div = document.createElement("div");
     div.className = "scoring-plot";
+    // Follow the width of the page, never impose one: "width 0, min-width 100%" gives the div
+    // its container's width while its drawn content (fixed-width SVG) adds nothing to the
+    // container's minimum width, so a narrower output area (JupyterLab, a 700 px window)
+    // shrinks the div, the ResizeObserver below fires and the plot is redrawn at the new width.
+    Object.assign(div.style, { width: "0", minWidth: "100%", overflow: "hidden" });
+    Object.assign(el.style, { minWidth: "0", maxWidth: "100%" });
     el.appendChild(div);
     // The figure's own height, on the div before anything is drawn: the page keeps the space
     // and never depends on plotly measuring a container (an auto-height div measures 0).

@@ -7,7 +7,6 @@ import traitlets as T
 
 from scoring_core.explain.labels import feature_label
 from scoring_core.formatting import plural
-from scoring_core.service import PROFILE_FIELDS
 
 from ._base import Panel
 from .i18n import tr
@@ -55,8 +54,8 @@ class ClientProfile(Panel):
         if not p:
             return []
         out = []
-        for f in PROFILE_FIELDS:
-            if f not in p:
+        for f in p:  # the service's PROFILE_FIELDS, in its order (not imported: API mode stays light)
+            if f in ("client_id", "loan"):
                 continue
             if self.masked and f in SENSITIVE_FIELDS:
                 value = f"[{tr('masked', lang)}]"

@@ -1,19 +1,70 @@
-"""Explanations: exact contributions, plain-language reasons, population comparison, what-if."""
+"""Explanations: exact contributions, plain-language reasons, population comparison, what-if.
 
-from .concepts import CONCEPTS, Concept, concept_label, concept_of
-from .labels import LANGUAGES, feature_label, feature_labels, feature_unit, format_value, has_specific_label
-from .local import OTHER_FEATURES, Contribution, Explainer, Explanation, Group
-from .phrases import fact_text, missing_text, value_text
-from .population import Bivariate, FeatureComparison, Population, SimilarClients
-from .reasons import Reason, reason_text, reasons
-from .whatif import (
-    ACTIONABLE_FIELDS,
-    EDITABLE_FIELDS,
-    Counterfactual,
-    WhatIfError,
-    apply_changes,
-    counterfactual,
-)
+The names are imported on first use (PEP 562), so that importing one light submodule
+(e.g. for labels) does not load the heavy ones.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .concepts import CONCEPTS, Concept, concept_label, concept_of
+    from .labels import (
+        LANGUAGES,
+        feature_label,
+        feature_labels,
+        feature_unit,
+        format_value,
+        has_specific_label,
+    )
+    from .local import OTHER_FEATURES, Contribution, Explainer, Explanation, Group
+    from .phrases import fact_text, missing_text, value_text
+    from .population import Bivariate, FeatureComparison, Population, SimilarClients
+    from .reasons import Reason, reason_text, reasons
+    from .whatif import (
+        ACTIONABLE_FIELDS,
+        EDITABLE_FIELDS,
+        Counterfactual,
+        WhatIfError,
+        apply_changes,
+        counterfactual,
+    )
+
+_EXPORTS = {
+    "CONCEPTS": ".concepts",
+    "Concept": ".concepts",
+    "concept_label": ".concepts",
+    "concept_of": ".concepts",
+    "LANGUAGES": ".labels",
+    "feature_label": ".labels",
+    "feature_labels": ".labels",
+    "feature_unit": ".labels",
+    "format_value": ".labels",
+    "has_specific_label": ".labels",
+    "OTHER_FEATURES": ".local",
+    "Contribution": ".local",
+    "Explainer": ".local",
+    "Explanation": ".local",
+    "Group": ".local",
+    "fact_text": ".phrases",
+    "missing_text": ".phrases",
+    "value_text": ".phrases",
+    "Bivariate": ".population",
+    "FeatureComparison": ".population",
+    "Population": ".population",
+    "SimilarClients": ".population",
+    "Reason": ".reasons",
+    "reason_text": ".reasons",
+    "reasons": ".reasons",
+    "ACTIONABLE_FIELDS": ".whatif",
+    "EDITABLE_FIELDS": ".whatif",
+    "Counterfactual": ".whatif",
+    "WhatIfError": ".whatif",
+    "apply_changes": ".whatif",
+    "counterfactual": ".whatif",
+}
 
 __all__ = [
     "CONCEPTS",
@@ -48,3 +99,19 @@ __all__ = [
     "reason_text",
     "reasons",
 ]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name], __name__), name)
+    else:
+        try:  # a submodule, e.g. ``package.loader``
+            value = import_module(f".{name}", __name__)
+        except ModuleNotFoundError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-
-import pandas as pd
 
 from ..data.schema import DAYS_SENTINEL
 from ._raw_labels import RAW_LABELS, TABLE_LABELS
@@ -242,9 +241,17 @@ _CATEGORY_WORDS = {"Y": "yes", "N": "no", "Yes": "yes", "No": "no"}
 
 
 def _is_missing(value: object) -> bool:
-    """None, NaN, ``pandas.NA`` or ``NaT``; never raises (arrays are not missing values)."""
+    """None, NaN, ``pandas.NA`` or ``NaT``; never raises (arrays are not missing values).
+
+    pandas is not imported here (the dashboard's kernel in API mode labels values without it):
+    its missing values can only exist when it is already loaded."""
+    if value is None:
+        return True
+    pd = sys.modules.get("pandas")
     try:
-        return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+        if pd is not None:
+            return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+        return bool(value != value)  # NaN, in any float type
     except (TypeError, ValueError):
         return False
 

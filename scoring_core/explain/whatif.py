@@ -37,6 +37,7 @@ import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,9 @@ from ..data.constraints import check_application_value
 from ..data.loader import normalize_table
 from ..data.schema import SCHEMAS
 from ..errors import ScoringError
-from ..model.scoring import ScoringModel
+
+if TYPE_CHECKING:  # annotations only: the model (sklearn, LightGBM) is not loaded for pricing
+    from ..model.scoring import ScoringModel
 
 __all__ = [
     "ACTIONABLE_FIELDS",
