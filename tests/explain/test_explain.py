@@ -80,7 +80,7 @@ def test_reasons_agree_in_sign_with_concepts(service):
         assert e.reasons
         for text in e.reasons:
             assert text.endswith("raises the risk") or text.endswith("lowers the risk")
-        from scoring_core.explain import reasons
+        from scoring_core.explain.reasons import reasons
 
         rs = reasons(e, service.population, limit=None)
         assert len({r.group for r in rs}) == len(rs)  # one reason per concept at most

@@ -71,7 +71,7 @@ def test_refusal_summary_says_decision_reasons_change_data_and_rights(service, l
         assert w in text, w
     reasons = content["against"] + content["favour"]
     assert reasons and all(r.replace("'", "&#x27;") in page for r in reasons)
-    from scoring_core.explain import reasons as concept_reasons
+    from scoring_core.explain.reasons import reasons as concept_reasons
 
     expected = concept_reasons(e, service.population, lang=lang, limit=5)
     assert content["against"] == [r.text for r in expected if r.direction > 0]
