@@ -115,11 +115,13 @@ class AdvisorDashboard(W.VBox):
             W.VBox([self.importance] + ([self.tuner] if self.tuner else [])),
         ]
         self.tabs.children = tabs
+        # side by side from about 780 px of width; narrower (JupyterLab's output area, a small
+        # window) the main column wraps under the sidebar instead of squeezing its plots
         sidebar = W.VBox(
-            [self.picker, self.gauge, self.profile], layout=W.Layout(width="360px", min_width="320px")
+            [self.picker, self.gauge, self.profile], layout=W.Layout(flex="0 1 360px", min_width="0")
         )
         sidebar.add_class("scoring-sidebar")
-        main = W.VBox([self._prompt, self.tabs], layout=W.Layout(flex="1 1 auto", min_width="0"))
+        main = W.VBox([self._prompt, self.tabs], layout=W.Layout(flex="1 1 420px", min_width="0"))
         top = W.HBox(
             [self._header, self._lang], layout=W.Layout(justify_content="space-between", align_items="center")
         )
@@ -128,7 +130,7 @@ class AdvisorDashboard(W.VBox):
             W.HTML(_CSS),
             top,
             self._alert,
-            W.HBox([sidebar, main], layout=W.Layout(width="100%")),
+            W.HBox([sidebar, main], layout=W.Layout(width="100%", flex_flow="row wrap")),
         )
         self.picker.observe(lambda c: setattr(self, "client_id", c["new"]), names="client_id")
         self.observe(self._on_client, names="client_id")
@@ -140,6 +142,8 @@ class AdvisorDashboard(W.VBox):
         self._texts()
         if client_id is not None:
             self.client_id = client_id
+        else:
+            self._client_views(False)
 
     # -- model (once) -------------------------------------------------------------------
     def _load_model(self) -> None:
@@ -154,7 +158,8 @@ class AdvisorDashboard(W.VBox):
             with self.tuner.hold():
                 self.tuner.curve = self.model.get("threshold_curve")
                 self.tuner.model_threshold = self.model.get("threshold")
-                self.tuner.threshold = round(float(self.model.get("threshold", 0.5)) / 0.005) * 0.005
+                # the gauge's threshold exactly, so that both read the same percentage
+                self.tuner.threshold = float(self.model.get("threshold", 0.5))
                 self.tuner.c_fn = float(weights.get("c_fn", 10.0))
                 self.tuner.c_fp = float(weights.get("c_fp", 1.0))
 
@@ -246,6 +251,7 @@ class AdvisorDashboard(W.VBox):
             return
         t["fetch"] = time.perf_counter() - t0
         self._show_error("")
+        self._client_views(True)
         for panel in self.panels:  # a success clears every old error
             if panel.error:
                 panel.show_error("")
@@ -280,7 +286,14 @@ class AdvisorDashboard(W.VBox):
         t["total"] = time.perf_counter() - t0
         self.timings = t
 
+    def _client_views(self, shown: bool) -> None:
+        """The views that only mean something for a client are hidden without one (the gauge,
+        comparison and what-if say in words what to do instead)."""
+        for panel in (self.reasons, self.waterfall, self.profile):
+            panel.layout.display = None if shown else "none"
+
     def _clear(self) -> None:
+        self._client_views(False)
         self._prompt.value = (
             f"<div class='scoring-note scoring-empty'>{esc(tr('pick_prompt', self.lang))}</div>"
         )

@@ -156,14 +156,15 @@ class FeatureDistribution(Panel):
             self.figure.layout.yaxis.title = tr("share_clients", lang)
             self.figure.layout.yaxis.ticksuffix = _pct_suffix(lang)
             self.figure.layout.yaxis.automargin = True
+        colon = "\u00a0: " if lang == "fr" else ": "
         if value is None:
             text = esc(tr("missing_value", lang))
         elif c["percentile_all"] is None:
-            text = f"{esc(label)}: <b>{esc(display_value(self.feature, value, lang))}</b>"
+            text = f"{esc(label)}{colon}<b>{esc(display_value(self.feature, value, lang))}</b>"
         else:
             share = pct(c["percentile_all"] / 100, lang, 0)
             text = (
-                f"{esc(label)}: <b>{esc(display_value(self.feature, value, lang))}</b> — "
+                f"{esc(label)}{colon}<b>{esc(display_value(self.feature, value, lang))}</b> — "
                 f"{esc(tr('higher_than', lang, p=share))}"
             )
         self._summary.value = f"<div class='scoring-note'>{text}</div>"

@@ -42,7 +42,7 @@ class ThresholdTuner(Panel):
         self._slider = W.FloatSlider(
             min=0.0,
             max=1.0,
-            step=0.005,
+            step=0.001,
             readout=False,
             continuous_update=True,
             layout=W.Layout(width="460px"),

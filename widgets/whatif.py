@@ -70,9 +70,12 @@ class WhatIfPanel(Panel):
         self._status = W.HTML()
         style = {"description_width": "150px"}
         box = W.Layout(width="420px")
-        self.credit = W.FloatSlider(continuous_update=False, readout=False, layout=box, style=style)
-        self.term = W.IntSlider(continuous_update=False, readout=False, layout=box, style=style)
-        self.income = W.FloatSlider(continuous_update=False, readout=False, layout=box, style=style)
+        # the sliders' own readouts stay editable (type an exact value) and carry no separators, so
+        # they read the same in every language; the amount with its currency and period is beside it
+        plain = {"continuous_update": False, "layout": box, "style": style}
+        self.credit = W.FloatSlider(readout_format=".0f", **plain)
+        self.term = W.IntSlider(**plain)
+        self.income = W.FloatSlider(readout_format=".0f", **plain)
         self.sliders: dict[str, W.ValueWidget] = {
             "AMT_CREDIT": self.credit,
             TERM_FIELD: self.term,

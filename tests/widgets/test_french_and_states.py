@@ -247,19 +247,25 @@ def test_switching_language_keeps_the_simulation_and_the_suggestion(backend, ser
     assert d.whatif.changes == changes and d.counterfactual.suggestion == suggestion
 
 
-def test_empty_states_say_what_to_do_instead_of_bare_figures(backend):
+def test_empty_states_say_what_to_do_instead_of_bare_figures(backend, service):
     d = AdvisorDashboard(backend)
     assert d.gauge._plot.layout.display == "none" and "type a client ID" in d.gauge._empty.value
     assert d.distribution._plot.layout.display == "none" and "Pick a client" in d.distribution._summary.value
     assert d.bivariate._plot.layout.display == "none" and "Pick a client" in d.bivariate._note.value
     assert "Pick a client" in d.whatif._status.value
     assert "Pick a client" in d._prompt.value
+    assert all(p.layout.display == "none" for p in (d.reasons, d.waterfall, d.profile))  # no bare axes
     d.client_id = 999_999  # an unknown client leaves the empty states, not the last client's figures
     assert d.gauge.score is None and d.gauge._plot.layout.display == "none"
+    assert d.waterfall.layout.display == "none"
+    d.client_id = int(service.client_ids[0])
+    assert all(p.layout.display is None for p in (d.reasons, d.waterfall, d.profile))
 
 
 def test_the_threshold_slider_reads_a_percentage_like_the_gauge(backend, refused_id):
     d = AdvisorDashboard(backend, client_id=refused_id, lang="fr")
+    gauge_threshold = re.search(r"seuil ([\d,\u00a0]+%)", d.gauge._verdict.value).group(1)
+    assert gauge_threshold in d.tuner._readout.value  # the same threshold, written the same way
     d.tuner.threshold = 0.075
     assert "7,5\u00a0%" in d.tuner._readout.value
     assert d.tuner._slider.readout is False
