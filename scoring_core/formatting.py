@@ -20,12 +20,33 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import math
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal
-from babel.numbers import format_percent as _babel_percent
+from babel.numbers import format_currency as _babel_currency
+from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import format_percent as _babel_percent_raw
+
+# Babel rounds with ``decimal`` in the current context (28 digits): any finite float up to
+# float32's maximum (an amount the API accepts, ~3.4e38) needs more.
+_WIDE = decimal.Context(prec=80)
+
+
+def format_decimal(*args, **kw) -> str:
+    with decimal.localcontext(_WIDE):
+        return _babel_decimal(*args, **kw)
+
+
+def format_currency(*args, **kw) -> str:
+    with decimal.localcontext(_WIDE):
+        return _babel_currency(*args, **kw)
+
+
+def _babel_percent(*args, **kw) -> str:
+    with decimal.localcontext(_WIDE):
+        return _babel_percent_raw(*args, **kw)
 
 __all__ = [
     "LOCALES",
