@@ -115,6 +115,8 @@ _MISSING: tuple[tuple[str, str, str], ...] = (
 _MISSING_SORTED = sorted(_MISSING, key=lambda m: -len(m[0]))
 _PERIODS = {"AMT_ANNUITY": "month", "AMT_INCOME_TOTAL": "year", "INCOME_PER_FAMILY_MEMBER": "year"}
 _FLAG_CATEGORIES = {"Y": "yes", "N": "no", "Yes": "yes", "No": "no"}
+#: Numbers of monthly payments, read as a loan term in whole months ("11 months").
+_MONTH_COUNTS = frozenset({"CREDIT_TERM"})
 
 
 def is_missing(value: object) -> bool:
@@ -193,6 +195,8 @@ def value_text(feature: str, value: object, lang: str = "en") -> str:
         return format_number(x, lang)
     w = _W[lang]
     unit = meta.unit
+    if feature in _MONTH_COUNTS:  # a number of monthly payments: a term in whole months
+        return _count(max(int(round(x)), 1), "month", lang)
     if unit in ("days", "years_from_days") and x == DAYS_SENTINEL:
         return w["not_employed"]
     if unit == "flag" and x in (0.0, 1.0):

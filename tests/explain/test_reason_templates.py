@@ -106,6 +106,8 @@ def test_durations_are_whole_and_the_right_way_round():
     assert value_text("INST_DAYS_LATE_MEAN", 1.3, "fr") == "1\u00a0jour"
     assert duration_text(0.2, "en") == "less than a day"
     assert value_text("AMT_ANNUITY", 1234.5, "en").endswith("per month")
+    assert value_text("CREDIT_TERM", 11.12, "en") == "11\u00a0months"
+    assert value_text("CREDIT_TERM", 36.4, "fr") == "36\u00a0mois"
 
 
 def test_missing_values_say_what_is_missing():
