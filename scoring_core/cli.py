@@ -45,6 +45,20 @@ def _int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
 
 
+def _seed(text: str) -> int:
+    v = _int(text)
+    if not 0 <= v < 2**32:
+        raise argparse.ArgumentTypeError(f"expected a seed between 0 and {2**32 - 1}, got {v}")
+    return v
+
+
+def _port(text: str) -> int:
+    v = _int(text)
+    if not 1 <= v <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port between 1 and 65535, got {v}")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="scoring", description="Credit-scoring toolkit for the Home Credit data layout.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -55,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("synth", parents=[common], help="generate synthetic data in the Kaggle layout")
     s.add_argument("--clients", type=_positive_int, required=True, help="number of training clients")
-    s.add_argument("--seed", type=_int, default=0, help="random seed (same seed, same bytes)")
+    s.add_argument("--seed", type=_seed, default=0, help="random seed (same seed, same bytes)")
     s.add_argument("--out", type=Path, required=True, help="output directory")
     s.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
     s.set_defaults(func=_cmd_synth)
@@ -83,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--holdout", type=float, default=0.2, help="share of clients held out for evaluation")
     t.add_argument("--c-fn", type=float, default=10.0, help="cost of a missed defaulter (default 10)")
     t.add_argument("--c-fp", type=float, default=1.0, help="cost of a refused good client (default 1)")
-    t.add_argument("--seed", type=_int, default=0)
+    t.add_argument("--seed", type=_seed, default=0)
     t.add_argument(
         "--tune-budget", type=float, default=300.0, help="seconds for LightGBM tuning (default 300)"
     )
@@ -130,7 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--model", type=Path, required=True, help="model directory")
     sv.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    sv.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
+    sv.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    sv.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="server processes, each with the model loaded once (default: SCORING_API_WORKERS, "
+        "else the number of CPU cores)",
+    )
     sv.add_argument(
         "--no-auth",
         action="store_true",
@@ -197,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--strategy", default="none", help="imbalance strategy of the challenger (as for train)")
     rt.add_argument("--c-fn", type=float, default=10.0, help="cost of a missed defaulter (default 10)")
     rt.add_argument("--c-fp", type=float, default=1.0, help="cost of a refused good client (default 1)")
-    rt.add_argument("--seed", type=_int, default=0)
+    rt.add_argument("--seed", type=_seed, default=0)
     rt.add_argument(
         "--tune-budget", type=float, default=300.0, help="seconds for LightGBM tuning (default 300)"
     )
@@ -236,7 +257,15 @@ def _cmd_serve(args) -> int:
         raise ScoringError(f"the API needs its extra: pip install -e '.[api]' ({exc.name} missing)") from None
     if args.no_auth:
         print("warning: running WITHOUT authentication", file=sys.stderr)
-    serve(args.model, args.data_dir, host=args.host, port=args.port, no_auth=args.no_auth, quiet=args.quiet)
+    serve(
+        args.model,
+        args.data_dir,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        no_auth=args.no_auth,
+        quiet=args.quiet,
+    )
     return 0
 
 
@@ -382,6 +411,8 @@ def _cmd_score(args) -> int:
     model = load_model(args.model)
     ds = load_dataset(args.data_dir, cache=False if args.no_cache else None, progress=not args.quiet)
     which = "test" if ds.test is not None else "train"
+    if len(ds.tables[f"application_{which}"]) == 0:
+        raise ScoringError(f"table application_{which} in {args.data_dir} has no rows: no clients to score")
     tables = ds.feature_tables(which)
     scores = model.score_tables(tables)
     with atomic_path(args.out, suffix=".csv") as tmp:
