@@ -74,7 +74,8 @@ def explain_stages(service, ids) -> dict[str, np.ndarray]:
     from scoring_core.explain.reasons import reasons
 
     out: dict[str, list[float]] = {
-        k: [] for k in ("contributions", "explanation (+ groups)", "reasons", "top 10", "JSON")
+        k: []
+        for k in ("contributions", "explain() (contributions again + groups)", "reasons", "top 10", "JSON")
     }
     for cid in ids:
         X = service.features.loc[[int(cid)]]
