@@ -69,7 +69,7 @@ class WhatIfPanel(Panel):
         self._hint = W.HTML()
         self._status = W.HTML()
         style = {"description_width": "150px"}
-        box = W.Layout(width="420px")
+        box = W.Layout(width="420px", max_width="100%")
         # the sliders' own readouts stay editable (type an exact value) and carry no separators, so
         # they read the same in every language; the amount with its currency and period is beside it
         plain = {"continuous_update": False, "layout": box, "style": style}
@@ -91,7 +91,7 @@ class WhatIfPanel(Panel):
         self._delta = W.HTML()
         self._controls = W.VBox(
             [
-                W.HBox([s, self._readouts[f]], layout=W.Layout(align_items="center"))
+                W.HBox([s, self._readouts[f]], layout=W.Layout(align_items="center", flex_flow="row wrap"))
                 for f, s in self.sliders.items()
             ]
             + [self._payment, self._reset]
@@ -324,13 +324,15 @@ class CounterfactualView(Panel):
                         payment=money(c["annuity"], lang, "month"),
                     )
                 )
+            old, new, thr = s.get("original_probability"), s.get("probability"), s.get("threshold")
+            digits = 1 if len({pct(v, lang) for v in (old, new, thr)}) == 3 else 2  # never "5.8% → 5.8%"
             lines.append(
                 tr(
                     "cf_probability",
                     lang,
-                    old=pct(s.get("original_probability"), lang),
-                    new=pct(s.get("probability"), lang),
-                    thr=pct(s.get("threshold"), lang),
+                    old=pct(old, lang, digits),
+                    new=pct(new, lang, digits),
+                    thr=pct(thr, lang, digits),
                 )
             )
             return "\n".join(lines)
