@@ -232,12 +232,14 @@ class WhatIfPanel(Panel):
             self.gauge.reference = base
             self.gauge.score = new
         rows = []
+        shown = [pct(s["probability"], lang) for s in (base, new) if s is not None]
+        digits = 2 if len(set(shown)) < len(shown) else 1  # never "5.8%" and "5.8%" for a change
         for label, s in ((tr("current", lang), base), (tr("simulated", lang), new)):
             if s is None:
                 continue
             colour = decision_colour(s["decision"])
             rows.append(
-                f"<tr><th>{esc(label)}</th><td>{esc(pct(s['probability'], lang))}</td>"
+                f"<tr><th>{esc(label)}</th><td>{esc(pct(s['probability'], lang, digits))}</td>"
                 f"<td style='color:{colour}'><b>{SYMBOL[s['decision']]} {esc(tr(s['decision'], lang))}</b></td></tr>"
             )
         if base is not None:
