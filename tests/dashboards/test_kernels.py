@@ -37,7 +37,8 @@ def _wait_kernels(voila, test, what: str, timeout: float = 90.0) -> set[int]:
 
 
 def _open(browser_or_context, url: str, cid: int):
-    page = browser_or_context.new_page(viewport={"width": 1366, "height": 900})
+    page = browser_or_context.new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{url}?client={cid}", timeout=90_000)
     page.locator("[data-testid=profile-client]").filter(has_text=str(cid)).wait_for(timeout=90_000)
     return page
@@ -50,7 +51,10 @@ def test_a_closed_page_releases_its_preheated_kernel(voila_factory, browser, api
     page = _open(browser, url, cid)  # ?client= honoured by a preheated kernel
     assert "Using pre-heated kernel" in log.read_text()
     _wait_kernels(voila, lambda k: len(k) == POOL + 1, "the pool refilled after a page was opened")
-    page.close(run_before_unload=True)  # the advisor closes the tab: Voilà's beforeunload beacon
+    # the advisor leaves the page: Voilà's beforeunload beacon shuts the kernel down (headless
+    # Chromium's page.close() does not deliver beacons, so the page navigates away first)
+    page.goto("about:blank")
+    page.close()
     t0 = time.monotonic()
     left = _wait_kernels(voila, lambda k: len(k) == POOL, "after the page was closed", timeout=20)
     print(f"\nclosed page: kernel released in {time.monotonic() - t0:.1f}s")
