@@ -11,6 +11,8 @@ import traitlets as T
 from scoring_core.drift import DRIFT, WATCH, DriftReport, FeatureDrift
 from scoring_reports.drift_figures import STATUS_COLORS, STATUS_SYMBOLS, drift_figure, update_drift_figure
 
+from .plot import PlotlyPlot
+
 __all__ = ["DriftPanel", "STATUS_FILTERS"]
 
 #: ``status_filter`` values: every column, drift + watch, or one status.
@@ -88,9 +90,12 @@ class DriftPanel(W.VBox):
             description="show",
             style={"button_width": "110px"},
         )
-        self._select = W.Select(rows=14, layout=W.Layout(width="360px"))
-        self._table = W.HTML()
-        self.figure = go.FigureWidget(drift_figure(None, height=340))
+        self._select = W.Select(rows=14, layout=W.Layout(width="360px", max_width="100%"))
+        self._table = W.HTML(layout=W.Layout(overflow="auto", max_width="100%"))  # scrolls when narrow
+        self._table.add_class("scoring-scroll")
+        self.figure = go.Figure(drift_figure(None, height=340))
+        # drawn by the light view, at the width of the page (a FigureWidget keeps 700 px)
+        self._plot = PlotlyPlot(self.figure, layout=W.Layout(flex="1 1 420px", min_width="0"))
         self._bind(self._filter, "status_filter")
         self._bind(self._select, "selected")
 
@@ -98,7 +103,7 @@ class DriftPanel(W.VBox):
         return (
             self._verdict,
             self._filter,
-            W.HBox([self._select, self.figure]),
+            W.HBox([self._select, self._plot], layout=W.Layout(flex_flow="row wrap", width="100%")),
             self._table,
         )
 
@@ -141,6 +146,7 @@ class DriftPanel(W.VBox):
             self._table.value = self._table_html(visible)
             with self.figure.batch_update():
                 update_drift_figure(self.figure, self.selected_feature)
+            self._plot.show(self.figure)
         finally:
             self._syncing = False
 

@@ -29,10 +29,10 @@ class ClientPicker(Panel):
     _watch = ("backend", "portfolio_size")
 
     def _build(self):
-        self._search = SearchBox(layout=W.Layout(width="100%"))
+        self._search = SearchBox(layout=W.Layout(width="auto", align_self="stretch"))
         self._search.observe(self._typed, names="value")
         self._search.on_submit(self.submit)
-        self._list = W.Select(rows=8, layout=W.Layout(width="100%"))
+        self._list = W.Select(rows=8, layout=W.Layout(width="auto", align_self="stretch"))
         self._bind(self._list, "client_id")
         self._list_title = W.HTML()
         self._hint = W.HTML()

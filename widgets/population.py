@@ -28,7 +28,7 @@ from .style import (
 
 __all__ = ["FeatureDistribution", "BivariateView"]
 
-_DROPDOWN = W.Layout(width="100%", max_width="560px")
+_DROPDOWN = W.Layout(width="auto", align_self="stretch", max_width="560px")
 _DESCRIPTION = {"description_width": "90px"}
 
 

@@ -52,7 +52,7 @@ class SummaryView(Panel):
         self._button.on_click(lambda _: self.fetch())
         self._hint = W.HTML()
         self._link = W.HTML()
-        self._preview = W.HTML(layout=W.Layout(width="100%"))
+        self._preview = W.HTML(layout=W.Layout(width="auto", align_self="stretch"))
         self._shown_for: tuple | None = None
 
     def _body(self):

@@ -45,21 +45,21 @@ class ThresholdTuner(Panel):
             step=0.001,
             readout=False,
             continuous_update=True,
-            layout=W.Layout(width="460px"),
+            layout=W.Layout(width="460px", max_width="100%"),
         )
         self._readout = W.HTML(layout=W.Layout(min_width="80px"))
         self._fn = W.BoundedFloatText(
             min=0.0,
             max=1000.0,
             step=0.5,
-            layout=W.Layout(width="300px"),
+            layout=W.Layout(width="300px", max_width="100%"),
             style={"description_width": "200px"},
         )
         self._fp = W.BoundedFloatText(
             min=0.0,
             max=1000.0,
             step=0.5,
-            layout=W.Layout(width="300px"),
+            layout=W.Layout(width="300px", max_width="100%"),
             style={"description_width": "200px"},
         )
         self._bind(self._slider, "threshold")
@@ -79,8 +79,8 @@ class ThresholdTuner(Panel):
 
     def _body(self):
         return (
-            W.HBox([self._fn, self._fp]),
-            W.HBox([self._slider, self._readout], layout=W.Layout(align_items="center")),
+            W.HBox([self._fn, self._fp], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self._slider, self._readout], layout=W.Layout(align_items="center", flex_flow="row wrap")),
             self._plot,
             self._matrix,
             self._note,
