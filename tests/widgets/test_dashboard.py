@@ -76,12 +76,33 @@ def test_unknown_client_and_api_failures_are_shown(backend, service, refused_id,
 
 def test_http_and_local_dashboards_agree(backend, service, refused_id, train_dataset, tmp_path):
     app = create_app(service, train_dataset, settings=ApiSettings(key="k", audit_log=tmp_path / "a.jsonl"))
-    http = AdvisorDashboard(HttpBackend("http://testserver", "k", client=TestClient(app)), client_id=refused_id)
+    http = AdvisorDashboard(
+        HttpBackend("http://testserver", "k", client=TestClient(app)), client_id=refused_id
+    )
     local = AdvisorDashboard(backend, client_id=refused_id)
     assert http.gauge.score == pytest.approx(local.gauge.score)
     assert http.reasons.reasons == local.reasons.reasons
     assert http.bivariate.grid == local.bivariate.grid
     assert http.error == local.error == ""
+    # a what-if on amount and term goes through the API (CNT_PAYMENT) and agrees with in-process
+    assert http.whatif.profile["loan"] == pytest.approx(local.whatif.profile["loan"])
+    for d in (http, local):
+        d.whatif.credit.value = d.whatif.profile["AMT_CREDIT"] * 0.7
+        d.whatif.term.value = d.whatif.term.value + 6
+    assert http.whatif.changes == local.whatif.changes and "CNT_PAYMENT" in http.whatif.changes
+    assert http.whatif.result["score"]["probability"] == pytest.approx(
+        local.whatif.result["score"]["probability"], abs=1e-9
+    )
+    http.counterfactual.suggest()
+    local.counterfactual.suggest()
+    h, lo = http.counterfactual.suggestion, local.counterfactual.suggestion
+    assert (h["found"], h["offer"], h["current"], h["changes"]) == (
+        lo["found"],
+        lo["offer"],
+        lo["current"],
+        lo["changes"],
+    )
+    assert http.counterfactual.text == local.counterfactual.text
 
 
 def test_dashboard_from_env(monkeypatch, tmp_path):
