@@ -9,10 +9,11 @@ import plotly.graph_objects as go
 import traitlets as T
 
 from scoring_core.explain.labels import feature_label, format_value
+from scoring_core.formatting import format_points
 
 from ._base import Panel
 from .i18n import tr
-from .style import APPROVE, NEUTRAL, REFUSE, esc, figure_layout
+from .style import APPROVE, NEUTRAL, REFUSE, SEPARATORS, esc, figure_layout, pct
 
 __all__ = ["ShapWaterfall", "ReasonsView", "GlobalImportance", "OTHER_FEATURES"]
 
@@ -130,7 +131,10 @@ class ShapWaterfall(Panel):
             wf.y = [start_label] + [b[0] for b in bars] + [tr("this_client", lang)]
             wf.x = [start] + [b[1] for b in bars] + [0.0]
             wf.measure = ["absolute"] + ["relative"] * len(bars) + ["total"]
-            wf.text = [f"{start:.1f}%"] + [f"{b[1]:+.1f}" for b in bars] + [f"{100 * e['probability']:.1f}%"]
+            # numbers in the language's format (H4, issue 11 item 4)
+            points = [format_points(b[1], lang).replace("\u00a0pts", "") for b in bars]
+            wf.text = [pct(start / 100, lang)] + points + [pct(e["probability"], lang)]
+            self.figure.layout.separators = SEPARATORS[lang]
             wf.textposition = "outside"
             wf.cliponaxis = False
             wf.increasing = {"marker": {"color": REFUSE}}
@@ -195,3 +199,4 @@ class GlobalImportance(Panel):
             self.figure.layout.yaxis.autorange = "reversed"
             self.figure.layout.yaxis.automargin = True
             self.figure.layout.xaxis.title = _t("weight", self.lang)
+            self.figure.layout.separators = SEPARATORS[self.lang]
