@@ -157,6 +157,8 @@ def test_the_french_dashboard_has_no_english_levels_nor_english_numbers(
     joined = "\n".join(texts)
     assert "par mois" in joined and "par an" in joined and "€" in joined  # units
     assert "mensualités" in joined  # the term, with French plural
+    shown = {fr for column in categorical for _, fr in CATEGORY_LABELS[column].values() if fr in joined}
+    assert len(shown) >= 3, shown  # the scan really saw category levels (in French)
 
 
 def test_messages_are_in_french(backend, service):
