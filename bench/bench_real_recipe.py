@@ -1,19 +1,33 @@
-"""The default recipe against simple baselines on real data, same 5 folds.
+"""The default ``train`` recipe against a strong reference pipeline on real data (issue 13).
 
-On the real Home Credit sample (``../shared/data/home-credit-sample``: 5,000 labelled
-clients; its installments table is absent), 5-fold out-of-fold AUC of:
+Repeated stratified cross-validation (``--repeats`` x 5 folds, the same folds for every
+candidate) on the real Home Credit sample (``../shared/data/home-credit-sample``: 5,000
+labelled clients; its installments table is absent). Every fitted step is fitted on the
+outer training fold only: our feature builder, the feature pruning, the number of trees,
+the boosters, the calibration does not change the ranking (sigmoid) and is not involved.
 
-- ``raw application + LightGBM``: the raw application columns, plain LightGBM;
-- ``reference``: domain ratios + bureau and credit-card aggregates + LightGBM (the kind of
-  plain pipeline the recipe must beat);
-- ``default recipe``: all our features (application, domain ratios, every history table)
-  with the parameters ``train`` uses (no tuning here: defaults; the number of trees is
-  chosen by an inner cross-validation on each outer training fold).
+Candidates:
 
-The feature builder is fitted on each outer training fold only. With 5,000 clients AUC
-carries about +-0.015 of noise: read the per-fold differences, not only the means.
+- ``raw``: the raw application columns, one LightGBM with the reference's parameters;
+- ``reference``: the 40-line pipeline of the issue (:func:`reference_features` and
+  :data:`REFERENCE_PARAMS`): domain ratios, EXT_SOURCE mean/min/std, numeric mean/max/min
+  aggregates of bureau and credit-card tables, one fixed, heavily regularized LightGBM;
+- ``previous``: the recipe ``train`` used before issue 13 (randomized search of LightGBM
+  parameters on 5 inner folds, ``--trials`` trials, then the best parameters' tree count);
+- ``recipe``: the current default ``train`` recipe, through the very function ``train``
+  calls (:func:`scoring_core.model.training.fit_model`);
+- ``scorecard``: a credit scorecard challenger (WoE of 10 quantile bins, missing its own bin,
+  of the recipe booster's 40 most important features of the fold, then an L2 logistic
+  regression): OptBinning's recipe without its solver (not installed here);
+- ``blend``: 0.7 x recipe log-odds + 0.3 x scorecard log-odds (measured; not in ``train``).
 
-    python bench/bench_real_recipe.py [--data-dir DIR] [--repeats 1]
+``previous`` costs about 150 s per fold (a search per fold): it runs on the first
+``--previous-folds`` folds only.
+
+With 5,000 clients one fold's AUC carries about +-0.015 of noise: read the per-fold
+differences (wins) and the fold standard deviations, not only the means.
+
+    python bench/bench_real_recipe.py [--data-dir DIR] [--repeats 3] [--trials 10] [--previous-folds 5]
 """
 
 from __future__ import annotations
@@ -27,35 +41,146 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 from scoring_core.data import load_dataset
 from scoring_core.features import FeatureBuilder
-from scoring_core.model.tuning import DEFAULT_LGBM_PARAMS
+from scoring_core.model.training import TrainConfig, fit_model
+from scoring_core.model.tuning import tune_lightgbm
 
 DEFAULT_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "home-credit-sample"
-PLAIN = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "verbose": -1, "num_threads": 2}
+
+# ---- the reference pipeline of issue 13 ------------------------------------------------
+REFERENCE_PARAMS = {
+    "objective": "binary",
+    "learning_rate": 0.02,
+    "num_leaves": 15,
+    "min_child_samples": 80,
+    "colsample_bytree": 0.3,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "reg_lambda": 5.0,
+    "verbose": -1,
+    "num_threads": 1,  # one thread: small data, shared cores (same for every candidate)
+}
+REFERENCE_TREES = 300
 
 
-def fit_predict(params, X_tr, y_tr, X_va, seed):
-    inner = list(StratifiedKFold(4, shuffle=True, random_state=seed).split(X_tr, y_tr))
-    ds = lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1}, free_raw_data=False)
-    cv = lgb.cv(
-        params | {"metric": "auc", "seed": seed},
-        ds,
-        num_boost_round=3000,
-        folds=inner,
-        callbacks=[lgb.early_stopping(100, verbose=False)],
+def _aggregate(df: pd.DataFrame | None, prefix: str) -> pd.DataFrame:
+    if df is None:
+        return pd.DataFrame()
+    num = df.select_dtypes("number").drop(
+        columns=["SK_ID_CURR", "SK_ID_BUREAU", "SK_ID_PREV"], errors="ignore"
     )
-    n = int(np.argmax(cv["valid auc-mean"])) + 1
-    booster = lgb.train(params | {"seed": seed}, lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1}), n)
+    agg = num.groupby(df["SK_ID_CURR"]).agg(["mean", "max", "min"])
+    agg.columns = [f"{prefix}_{c}_{s}" for c, s in agg.columns]
+    return agg
+
+
+def reference_features(app: pd.DataFrame, bureau: pd.DataFrame | None, card: pd.DataFrame | None):
+    """Raw application columns + domain ratios + EXT_SOURCE stats + bureau/card aggregates."""
+    X = app.drop(columns=["TARGET"], errors="ignore").set_index("SK_ID_CURR")
+    X["CREDIT_ANNUITY"] = X["AMT_CREDIT"] / X["AMT_ANNUITY"]
+    X["CREDIT_GOODS"] = X["AMT_CREDIT"] / X["AMT_GOODS_PRICE"]
+    X["ANNUITY_INCOME"] = X["AMT_ANNUITY"] / X["AMT_INCOME_TOTAL"]
+    X["EMPLOYED_AGE"] = X["DAYS_EMPLOYED"] / X["DAYS_BIRTH"]
+    ext = X[["EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]]
+    X["EXT_MEAN"], X["EXT_MIN"], X["EXT_STD"] = ext.mean(axis=1), ext.min(axis=1), ext.std(axis=1)
+    X = X.join(_aggregate(bureau, "BUREAU")).join(_aggregate(card, "CC"))
+    return X.replace([np.inf, -np.inf], np.nan)
+
+
+def reference_fit_predict(X_tr, y_tr, X_va, seed=0):
+    ds = lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1})
+    booster = lgb.train(REFERENCE_PARAMS | {"seed": seed}, ds, num_boost_round=REFERENCE_TREES)
     return booster.predict(X_va)
+
+
+# ---- the recipe before issue 13 ------------------------------------------------------
+def previous_fit_predict(X_tr, y_tr, X_va, trials: int, seed=0):
+    inner = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(X_tr, y_tr))
+    tuning = tune_lightgbm(
+        X_tr,
+        y_tr,
+        inner,
+        budget_seconds=1e9,
+        max_trials=trials,
+        base_params={"num_threads": 1},
+        random_state=seed,
+    )
+    ds = lgb.Dataset(X_tr, label=y_tr, params={"verbose": -1})
+    booster = lgb.train(tuning.params, ds, num_boost_round=tuning.n_estimators)
+    return booster.predict(X_va)
+
+
+def recipe_fit(X_tr, y_tr, seed=0):
+    return fit_model(X_tr, y_tr, TrainConfig(seed=seed), progress=False)
+
+
+# ---- the scorecard challenger --------------------------------------------------------
+def _bin_codes(x_tr: pd.Series, x_va: pd.Series, n_bins: int):
+    if isinstance(x_tr.dtype, pd.CategoricalDtype):
+        return x_tr.cat.codes.to_numpy(), x_va.cat.codes.to_numpy()
+    a, b = x_tr.to_numpy(float), x_va.to_numpy(float)
+    edges = np.unique(np.nanquantile(a, np.linspace(0, 1, n_bins + 1)[1:-1])) if np.isfinite(a).any() else []
+    code = lambda v: np.where(np.isnan(v), -1, np.searchsorted(edges, v))  # noqa: E731
+    return code(a), code(b)
+
+
+def scorecard_fit_predict(X_tr, y_tr, X_va, features, n_bins=10, prior_weight=20.0):
+    """WoE per bin (shrunk to the prior), then an L2 logistic regression; returns log-odds."""
+    from sklearn.linear_model import LogisticRegression
+
+    prior = y_tr.mean()
+    base = np.log(prior / (1 - prior))
+    A, B = [], []
+    for f in features:
+        c_tr, c_va = _bin_codes(X_tr[f], X_va[f], n_bins)
+        g = pd.DataFrame({"c": c_tr, "y": y_tr}).groupby("c")["y"].agg(["sum", "count"])
+        rate = (g["sum"] + prior * prior_weight) / (g["count"] + prior_weight)
+        woe = (np.log(rate / (1 - rate)) - base).to_dict()
+        A.append(pd.Series(c_tr).map(woe).fillna(0.0).to_numpy())
+        B.append(pd.Series(c_va).map(woe).fillna(0.0).to_numpy())
+    lr = LogisticRegression(C=0.05, max_iter=2000).fit(np.column_stack(A), y_tr)
+    return lr.decision_function(np.column_stack(B))
+
+
+def evaluate_fold(i, tr, va, raw, X_ref, X, y, *, trials: int) -> tuple[dict, dict]:
+    """AUC (and seconds) of every candidate on one outer fold."""
+    res, timing = {}, {}
+
+    def timed(name, fn):
+        t1 = time.perf_counter()
+        out = fn()
+        res[name] = roc_auc_score(y[va], out)
+        timing[name] = time.perf_counter() - t1
+        return out
+
+    timed("raw", lambda: reference_fit_predict(raw.iloc[tr], y[tr], raw.iloc[va], seed=i))
+    timed("reference", lambda: reference_fit_predict(X_ref.iloc[tr], y[tr], X_ref.iloc[va], seed=i))
+    if trials > 0:
+        timed("previous", lambda: previous_fit_predict(X.iloc[tr], y[tr], X.iloc[va], trials, seed=i))
+    t1 = time.perf_counter()
+    fit = recipe_fit(X.iloc[tr], y[tr], seed=i)
+    seconds = time.perf_counter() - t1
+    recipe = timed("recipe", lambda: fit.booster.predict(X.iloc[va], raw_score=True))
+    timing["recipe"] += seconds
+    gain = fit.booster.feature_importance("gain")
+    top = [X.columns[j] for j in np.argsort(-gain)[:40]]
+    card = timed("scorecard", lambda: scorecard_fit_predict(X.iloc[tr], y[tr], X.iloc[va], top))
+    timed("blend", lambda: 0.7 * recipe + 0.3 * card)
+    return res, timing
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_REAL)
-    ap.add_argument("--repeats", type=int, default=1, help="repeat the 5-fold split with other seeds")
+    ap.add_argument("--repeats", type=int, default=3, help="repetitions of the 5-fold split")
+    ap.add_argument(
+        "--trials", type=int, default=10, help="search trials of the previous recipe (0: skip it)"
+    )
+    ap.add_argument("--previous-folds", type=int, default=5, help="folds on which 'previous' runs")
+    ap.add_argument("--out", type=Path, help="write the per-fold AUCs to this CSV")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
     ds = load_dataset(a.data_dir, require_train=True, progress=False)
@@ -63,43 +188,42 @@ def main(argv=None) -> None:
     y = app["TARGET"].to_numpy()
     tables = {**ds.history, "application": app}
     raw = app.drop(columns=["SK_ID_CURR", "TARGET"])
+    X_ref = reference_features(app, ds.history.get("bureau"), ds.history.get("credit_card_balance"))
+    X_ref = X_ref.reset_index(drop=True)
     rows = []
     t0 = time.perf_counter()
-    for rep in range(a.repeats):
-        for k, (tr, va) in enumerate(StratifiedKFold(5, shuffle=True, random_state=rep).split(app, y)):
-            builder = FeatureBuilder().fit({**tables, "application": app.iloc[tr]})
-            X = builder.transform(tables)
-            blocks = builder.table_features_
-            ref_cols = blocks["domain"] + blocks.get("bureau", []) + blocks.get("credit_card_balance", [])
-            X_ref = pd.concat([raw, X[ref_cols].reset_index(drop=True)], axis=1)
-            res = {"repeat": rep, "fold": k}
-            for name, params, data in (
-                ("raw application + LightGBM", PLAIN, raw),
-                ("reference (ratios + bureau + card)", PLAIN, X_ref),
-                ("default recipe", dict(DEFAULT_LGBM_PARAMS), X.reset_index(drop=True)),
-            ):
-                p = fit_predict(params, data.iloc[tr], y[tr], data.iloc[va], seed=k)
-                res[name] = roc_auc_score(y[va], p)
-            rows.append(res)
-            print(
-                f"repeat {rep} fold {k}: "
-                + ", ".join(f"{n} {v:.4f}" for n, v in res.items() if n not in ("repeat", "fold")),
-                flush=True,
-            )
+    cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=a.repeats, random_state=0)
+    for i, (tr, va) in enumerate(cv.split(app, y)):
+        builder = FeatureBuilder().fit({**tables, "application": app.iloc[tr]})
+        X = builder.transform(tables).reset_index(drop=True)
+        res, timing = evaluate_fold(
+            i, tr, va, raw, X_ref, X, y, trials=a.trials if i < a.previous_folds else 0
+        )
+        res = {"repeat": i // 5, "fold": i % 5, **res}
+        rows.append(res)
+        print(
+            f"fold {i + 1:2d}: " + ", ".join(f"{n} {res[n]:.4f} ({timing[n]:.0f}s)" for n in timing),
+            flush=True,
+        )
     df = pd.DataFrame(rows)
+    if a.out:
+        df.to_csv(a.out, index=False)
     names = [c for c in df.columns if c not in ("repeat", "fold")]
     print(
-        f"\n{len(app):,} real clients (default rate {y.mean():.2%}), {X.shape[1]} features; "
-        f"{time.perf_counter() - t0:.0f} s"
+        f"\n{len(app):,} real clients (default rate {y.mean():.2%}), {X.shape[1]} features (ours), "
+        f"{X_ref.shape[1]} (reference); {len(df)} folds ({a.repeats}x5); {time.perf_counter() - t0:.0f} s"
     )
+    print(f"  {'candidate':10s} {'mean AUC':>9s} {'fold sd':>8s}")
     for n in names:
-        print(f"  {n:36s} mean AUC {df[n].mean():.4f} (fold sd {df[n].std():.4f})")
-    base = "raw application + LightGBM"
-    for n in names[1:]:
-        d = df[n] - df[base]
-        print(f"  {n} - {base}: {d.mean():+.4f} (wins {int((d > 0).sum())}/{len(d)} folds)")
-    d = df["default recipe"] - df["reference (ratios + bureau + card)"]
-    print(f"  default recipe - reference: {d.mean():+.4f} (wins {int((d > 0).sum())}/{len(d)} folds)")
+        print(f"  {n:10s} {df[n].mean():9.4f} {df[n].std():8.4f}  ({df[n].notna().sum()} folds)")
+    for base in ("reference", "raw"):
+        for n in names:
+            if n == base or (base == "raw" and n == "reference"):
+                continue
+            d = (df[n] - df[base]).dropna()
+            print(
+                f"  {n} - {base}: {d.mean():+.4f} (sd {d.std():.4f}), wins {int((d > 0).sum())}/{len(d)} folds"
+            )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import ScoringError
+from .errors import MissingTableError, ScoringError
 
 __all__ = ["main", "build_parser"]
 
@@ -57,6 +57,12 @@ def _port(text: str) -> int:
     if not 1 <= v <= 65535:
         raise argparse.ArgumentTypeError(f"expected a TCP port between 1 and 65535, got {v}")
     return v
+
+
+_ALLOW_MISSING_HELP = (
+    "score even if the data lacks a table the model was trained with (every client then reads as "
+    "having no history there); the output names the missing tables"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FEATURE=+1|-1",
         help="monotone constraint on a feature (repeatable), e.g. EXT_SOURCES_MEAN=-1",
     )
+    t.add_argument(
+        "--tables",
+        help="train on these tables only (comma-separated, e.g. application,bureau): the ones the "
+        "lender will have at decision time (default: every table present)",
+    )
+    t.add_argument(
+        "--calibration",
+        choices=("sigmoid", "isotonic", "none"),
+        default="sigmoid",
+        help="probability calibration fitted on out-of-fold predictions (default sigmoid)",
+    )
+    t.add_argument("--grades", type=_positive_int, default=7, help="risk grades of the master scale (default 7)")
     t.add_argument("--no-mlflow", action="store_true", help="do not log the run to MLflow")
     t.add_argument("--experiment", default="credit-scoring", help="MLflow experiment name")
     t.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
@@ -117,8 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("score", parents=[common], help="score every client of application_test")
     sc.add_argument("--model", type=Path, required=True, help="model directory")
     sc.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
-    sc.add_argument("--out", type=Path, required=True, help="output CSV: SK_ID_CURR,probability,decision")
+    sc.add_argument(
+        "--out", type=Path, required=True, help="output CSV: SK_ID_CURR,probability,decision,grade"
+    )
     sc.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    sc.add_argument("--allow-missing-tables", action="store_true", help=_ALLOW_MISSING_HELP)
     sc.set_defaults(func=_cmd_score)
 
     e = sub.add_parser("explain", parents=[common], help="explain one client's score")
@@ -128,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--top", type=_positive_int, default=10, help="contributions listed (the rest folded)")
     e.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the reasons")
     e.add_argument("--json", action="store_true", help="print the JSON of the contract")
+    e.add_argument("--allow-missing-tables", action="store_true", help=_ALLOW_MISSING_HELP)
     e.set_defaults(func=_cmd_explain)
 
     sm = sub.add_parser("summary", parents=[common], help="write a client's decision summary (HTML or PDF)")
@@ -184,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="application table of the current data (auto: test, else train)",
     )
     dr.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    dr.add_argument("--allow-missing-tables", action="store_true", help=_ALLOW_MISSING_HELP)
     dr.set_defaults(func=_cmd_drift)
 
     rt = sub.add_parser(
@@ -278,13 +301,20 @@ def _cmd_explain(args) -> int:
 
     model = load_model(args.model)
     ds = load_dataset(args.data_dir, progress=not args.quiet)
-    service = ScoringService(model, ds)
+    service = ScoringService(model, ds, allow_missing_tables=args.allow_missing_tables)
+    _warn_missing_tables(service.missing_tables)
     e = service.explain(args.client, top=args.top, lang=args.lang)
+    grade = model.grade([e.probability])[0]
     if args.json:
-        print(json.dumps(e.to_dict(), indent=1, ensure_ascii=False))
+        out = e.to_dict() | {"grade": grade}
+        if service.missing_tables:
+            out["missing_tables"] = service.missing_tables
+        print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     print(
-        f"client {e.client_id}: P(default) {e.probability:.3f}, threshold {e.threshold:.3f} -> {e.decision}"
+        f"client {e.client_id}: P(default) {e.probability:.3f}"
+        + (f" (grade {grade})" if grade else "")
+        + f", threshold {e.threshold:.3f} -> {e.decision}"
     )
     print(f"base value {e.base_value:+.3f} (log-odds), model log-odds {e.raw_score:+.3f}")
     for c in e.contributions:
@@ -293,6 +323,15 @@ def _cmd_explain(args) -> int:
     for r in e.reasons:
         print(f"  - {r}")
     return 0
+
+
+def _warn_missing_tables(missing: list[str]) -> None:
+    if missing:
+        print(
+            f"warning: data WITHOUT table(s) {', '.join(missing)} that the model was trained with: "
+            "every client reads as having no history there",
+            file=sys.stderr,
+        )
 
 
 def _cmd_summary(args) -> int:
@@ -340,6 +379,11 @@ def _train_config(args):
             kw[name] = getattr(args, name)
     if getattr(args, "monotone", None):
         kw["monotone"] = _parse_monotone(args.monotone) or None
+    if getattr(args, "tables", None):
+        kw["tables"] = args.tables.split(",")
+    for name in ("calibration", "grades"):
+        if getattr(args, name, None) is not None:
+            kw[name] = getattr(args, name)
     return TrainConfig(**kw)
 
 
@@ -405,6 +449,7 @@ def _cmd_score(args) -> int:
     from .data import load_dataset
     from .io import atomic_path
     from .model.artifact import load_model
+    from .model.tables import check_tables
 
     if args.out.suffix != ".csv":
         raise ScoringError(f"--out must be a .csv file, got {args.out}")
@@ -414,6 +459,8 @@ def _cmd_score(args) -> int:
     if len(ds.tables[f"application_{which}"]) == 0:
         raise ScoringError(f"table application_{which} in {args.data_dir} has no rows: no clients to score")
     tables = ds.feature_tables(which)
+    missing = check_tables(model, tables, allow_missing=args.allow_missing_tables)
+    _warn_missing_tables(missing)
     scores = model.score_tables(tables)
     with atomic_path(args.out, suffix=".csv") as tmp:
         scores.to_csv(tmp, index=False)
@@ -421,6 +468,7 @@ def _cmd_score(args) -> int:
     print(
         f"scored {len(scores):,} clients of application_{which} with model {model.version}: "
         f"{refused:.1%} refused at threshold {model.threshold:.4f}; wrote {args.out}"
+        + (f"; missing tables: {', '.join(missing)}" if missing else "")
     )
     return 0
 
@@ -473,6 +521,21 @@ def _cmd_drift(args) -> int:
             from scoring_reports import render_drift_html
         except ImportError as exc:
             raise ScoringError(f"the HTML report needs plotly ({exc.name} missing)") from None
+    missing = []
+    if args.model is not None:
+        from .model.artifact import load_model
+        from .model.tables import missing_table_files
+
+        trained = load_model(args.model).builder.history_tables_
+        for role, data_dir in (("reference", args.reference), ("current", args.current)):
+            lacking = missing_table_files(data_dir, trained)
+            if lacking and not args.allow_missing_tables:
+                raise MissingTableError(
+                    f"{role} data {data_dir} lacks table(s) {', '.join(lacking)} that the model was trained "
+                    "with (pass --allow-missing-tables to compare anyway)"
+                )
+            missing += [f"{t} ({role})" for t in lacking]
+        _warn_missing_tables(missing)
     start = time.perf_counter()
     report = drift_from_dirs(
         args.reference,
@@ -494,6 +557,8 @@ def _cmd_drift(args) -> int:
     )
     print(f"  {report.verdict_text}")
     print(f"  reference {report.reference}; current {report.current}")
+    if missing:
+        print(f"  missing tables: {', '.join(missing)}")
     flagged = report.by_status(DRIFT) or report.by_status(WATCH)
     if flagged:
         shown = ", ".join(f"{f.name} {f.psi:.2f}" for f in flagged[:8])

@@ -23,6 +23,7 @@ from .explain.whatif import Counterfactual, LoanPricing, counterfactual, what_if
 from .features import HistoryStore
 from .model.artifact import load_model
 from .model.scoring import ScoringModel
+from .model.tables import check_tables
 
 __all__ = ["ScoringService", "PROFILE_FIELDS"]
 
@@ -52,10 +53,19 @@ PROFILE_FIELDS = (
 class ScoringService:
     """Scores, explanations, comparisons and what-ifs for the clients of a data set."""
 
-    def __init__(self, model: ScoringModel, dataset: Dataset, *, neighbours_on: int = 10):
+    def __init__(
+        self,
+        model: ScoringModel,
+        dataset: Dataset,
+        *,
+        neighbours_on: int = 10,
+        allow_missing_tables: bool = False,
+    ):
         t0 = time.perf_counter()
         self.model = model
         tables = dataset.feature_tables("all")
+        #: tables the model was trained with that the data lacks (refused unless allowed)
+        self.missing_tables = check_tables(model, tables, allow_missing=allow_missing_tables)
         apps = tables["application"]
         self._outcome = (
             pd.Series(
@@ -126,6 +136,7 @@ class ScoringService:
             "probability": p,
             "threshold": self.model.threshold,
             "decision": str(self.model.decide(np.array([p]))[0]),
+            "grade": self.model.grade(np.array([p]))[0],
             "model_version": self.model.version,
         }
 

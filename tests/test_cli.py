@@ -136,7 +136,7 @@ def test_train_and_score(tmp_path, model_dir, synth_dir, capsys):
     )
     scores = pd.read_csv(out)
     test = pd.read_csv(synth_dir / "application_test.csv")
-    assert list(scores.columns) == ["SK_ID_CURR", "probability", "decision"]
+    assert list(scores.columns) == ["SK_ID_CURR", "probability", "decision", "grade"]
     assert scores["SK_ID_CURR"].tolist() == test["SK_ID_CURR"].tolist()
     assert scores["probability"].between(0, 1).all()
     import json

@@ -9,6 +9,10 @@ back over the columns a feature was expanded into (one-hot levels); again exact 
 Contributions are also given in probability points for display: the difference between the
 client's probability and the base probability, shared in proportion to the log-odds
 contributions (so the points add up exactly too, with the same signs).
+
+The probability is the model's calibrated probability of default (its calibrator maps the
+log-odds to it, strictly increasing); ``base_value`` and the ``shap`` values stay exact on the
+model's own log-odds scale, before calibration.
 """
 
 from __future__ import annotations
@@ -260,8 +264,8 @@ class Explainer:
         contrib, base = self.contributions(X)
         c, b = contrib[0], float(base[0])
         raw = b + float(c.sum())
-        p = float(expit(raw))
-        p_base = float(expit(b))
+        p = float(self.model.proba_from_raw(raw))  # calibrated P(default)
+        p_base = float(self.model.proba_from_raw(b))
         scale = (p - p_base) / (raw - b) if abs(raw - b) > 1e-12 else p * (1 - p)
         values = X.iloc[0].tolist()
         points = c * scale

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..features import FeatureBuilder
+from .calibration import Calibrator
+from .grades import GradeScale
 
 __all__ = ["ScoringModel", "APPROVE", "REFUSE"]
 
@@ -24,12 +26,25 @@ class ScoringModel:
     scikit-learn classifier (pipeline) with ``predict_proba``. Every client goes through
     ``builder`` (the same feature code as in training) then ``estimator``; the decision is
     ``refuse`` when ``P(default) >= threshold``.
+
+    ``calibrator`` maps the model's log-odds to the calibrated probability of default (``None``:
+    the model's own sigmoid); ``grades`` is the master scale of risk grades (``None``: no grade).
+    Explanations are exact on the model's own log-odds (:meth:`raw_score`), before calibration.
     """
 
     builder: FeatureBuilder
     estimator: object
     threshold: float
     metadata: dict = field(default_factory=dict)
+    calibrator: Calibrator | None = None
+    grades: GradeScale | None = None
+
+    def __post_init__(self):
+        # a loaded artifact: the calibrator and grade scale are plain JSON in its metadata
+        if self.calibrator is None and self.metadata.get("calibration"):
+            self.calibrator = Calibrator.from_dict(self.metadata["calibration"])
+        if self.grades is None and self.metadata.get("grade_scale"):
+            self.grades = GradeScale.from_dict(self.metadata["grade_scale"])
 
     @property
     def feature_names(self) -> list[str]:
@@ -81,26 +96,49 @@ class ScoringModel:
         return self._match
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """P(default) for feature rows ``X``."""
+        """Calibrated P(default) for feature rows ``X``."""
+        if self.calibrator is not None:
+            return self.calibrator.transform(self.raw_score(X))
         if self.is_booster:
             return np.asarray(self.estimator.predict(self.booster_input(X)), dtype=float)
         return np.asarray(self.estimator.predict_proba(X)[:, 1], dtype=float)
 
+    def proba_from_raw(self, raw) -> np.ndarray:
+        """Calibrated P(default) from the model's log-odds (the model's sigmoid without calibrator)."""
+        from scipy.special import expit
+
+        if self.calibrator is not None:
+            return self.calibrator.transform(raw)
+        return expit(np.asarray(raw, dtype=float))
+
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:
-        """The model's log-odds of default (tree models: sum of the trees' outputs)."""
+        """The model's own log-odds of default (tree models: sum of the trees' outputs), before
+        calibration: the scale on which explanations are exact."""
         if self.is_booster:
             return np.asarray(self.estimator.predict(self.booster_input(X), raw_score=True), dtype=float)
-        p = np.clip(self.predict_proba(X), 1e-15, 1 - 1e-15)
+        p = np.clip(self.estimator.predict_proba(X)[:, 1], 1e-15, 1 - 1e-15)
         return np.log(p / (1 - p))
+
+    def grade(self, proba) -> np.ndarray:
+        """Risk grade of each probability (``None`` everywhere without a grade scale)."""
+        proba = np.asarray(proba, dtype=float)
+        if self.grades is None:
+            return np.full(proba.shape, None, dtype=object)
+        return self.grades.grade(proba)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """``"refuse"`` where ``proba >= threshold``, else ``"approve"``."""
         return np.where(np.asarray(proba) >= self.threshold, REFUSE, APPROVE)
 
     def score_tables(self, tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
-        """``SK_ID_CURR, probability, decision`` for every application row."""
+        """``SK_ID_CURR, probability, decision, grade`` for every application row."""
         X = self.features(tables)
         proba = self.predict_proba(X)
         return pd.DataFrame(
-            {"SK_ID_CURR": X.index.to_numpy(), "probability": proba, "decision": self.decide(proba)}
+            {
+                "SK_ID_CURR": X.index.to_numpy(),
+                "probability": proba,
+                "decision": self.decide(proba),
+                "grade": self.grade(proba),
+            }
         )

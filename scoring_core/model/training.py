@@ -20,18 +20,31 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.calibration import calibration_curve
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ..data.schema import HISTORY_TABLES
-from ..errors import DataError, ScoringError
+from ..errors import DataError, MissingTableError, ScoringError
 from ..features import FeatureBuilder
 from ..metrics import CostWeights, best_threshold, classification_report, confusion_curve, threshold_metrics
+from .calibration import CALIBRATION_METHODS, expected_calibration_error, fit_calibrator
+from .grades import fit_grade_scale, grade_table
 from .imbalance import ClassWeight, OverSample, Smote, Strategy, UnderSample, parse_strategy
+from .recipe import SMALL_DATA, _blank, choose_n_trees, fit_boosters, near_duplicates, scaled_params
 from .scoring import ScoringModel
-from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, monotone_vector, tune_lightgbm
+from .tables import model_tables, parse_tables
+from .tuning import TuningResult, monotone_vector, tune_lightgbm
 
-__all__ = ["TrainConfig", "TrainResult", "train", "data_fingerprint", "global_importance"]
+__all__ = [
+    "TrainConfig",
+    "TrainResult",
+    "ModelFit",
+    "fit_model",
+    "train",
+    "data_fingerprint",
+    "global_importance",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +59,16 @@ class TrainConfig:
     ``strategy`` is the imbalance strategy: ``"none"``, ``"class_weight:R"`` (weight ``R`` on
     defaulters, or ``"class_weight:balanced"``), ``"undersample"``, ``"oversample"`` or
     ``"smote"`` (resampling inside the folds only). ``quick`` trades accuracy for speed
-    (3 folds, no tuning, fast learning rate): for demos and tests.
+    (3 folds, no tuning, one seed, fast learning rate): for demos and tests.
+
+    ``tune`` searches LightGBM parameters only from :data:`~scoring_core.model.recipe.SMALL_DATA`
+    training clients up; below, fixed size-scaled parameters win on real data (a search
+    overfits its own selection). ``n_seeds`` boosters are averaged (default: 5 below
+    ``SMALL_DATA`` clients, 1 above). ``prune`` drops near-duplicate features in-fold.
+    ``calibration`` (``"sigmoid"``, ``"isotonic"`` or ``"none"``) is fitted on the
+    out-of-fold predictions; ``grades`` is the number of risk grades of the master scale
+    (or its PD cut-offs). ``tables`` restricts training to these tables (``application``
+    always; e.g. ``["application", "bureau"]``).
     """
 
     model: str = "lightgbm"
@@ -62,6 +84,11 @@ class TrainConfig:
     quick: bool = False
     monotone: dict[str, int] | None = None
     lgbm_params: dict | None = None
+    n_seeds: int | None = None
+    prune: bool = True
+    calibration: str = "sigmoid"
+    grades: int | list[float] = 7
+    tables: list[str] | None = None
 
     def __post_init__(self):
         try:
@@ -82,9 +109,18 @@ class TrainConfig:
             raise ScoringError(f"folds must be between 2 and 20, got {self.folds}")
         if not 0.05 <= float(self.holdout) <= 0.5:
             raise ScoringError(f"holdout must be between 0.05 and 0.5, got {self.holdout}")
+        if self.n_seeds is not None and not 1 <= int(self.n_seeds) <= 20:
+            raise ScoringError(f"n_seeds must be between 1 and 20, got {self.n_seeds}")
+        if self.calibration not in CALIBRATION_METHODS:
+            raise ScoringError(
+                f"calibration must be one of {', '.join(CALIBRATION_METHODS)}, got {self.calibration!r}"
+            )
+        if self.tables is not None:
+            self.tables = list(parse_tables(self.tables))
         if self.quick:
             self.folds = min(self.folds, 3)
             self.tune = False
+            self.n_seeds = 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -158,11 +194,91 @@ def _check_training_data(apps: pd.DataFrame) -> np.ndarray:
     return y
 
 
-def _lgbm_params(config: TrainConfig) -> dict:
-    params = {**DEFAULT_LGBM_PARAMS, **(config.lgbm_params or {}), "seed": config.seed}
-    if config.quick:
-        params.update(learning_rate=0.1)
-    return params
+@dataclass
+class ModelFit:
+    """The recipe fitted on one set of rows: the seed-averaged booster and its choices."""
+
+    booster: object
+    params: dict
+    n_trees: int
+    seeds: list[int]
+    pruned: list[str]
+    tuning: TuningResult | None = None
+    seconds: float = 0.0
+
+
+def fit_model(
+    X: pd.DataFrame,
+    y,
+    config: TrainConfig | None = None,
+    *,
+    folds: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    progress: bool = False,
+) -> ModelFit:
+    """Fit the default recipe on ``X, y`` only (e.g. an outer training fold).
+
+    1. near-duplicate and constant features are pruned (``config.prune``);
+    2. parameters: below :data:`~scoring_core.model.recipe.SMALL_DATA` clients fixed,
+       size-scaled ones (:func:`~scoring_core.model.recipe.scaled_params`); above, a
+       randomized search when ``config.tune``;
+    3. the number of trees by early stopping on ``folds`` of ``X`` (default: ``config.folds``
+       stratified folds);
+    4. ``config.n_seeds`` boosters (default 5 below ``SMALL_DATA`` clients, else 1) averaged
+       into one booster.
+
+    This is the function ``train`` calls for its final model and
+    ``bench/bench_real_recipe.py`` measures.
+    """
+    config = config or TrainConfig()
+    y = np.asarray(y).astype(int)
+    n = len(y)
+    if folds is None:
+        folds = list(StratifiedKFold(config.folds, shuffle=True, random_state=config.seed).split(X, y))
+    strategy = parse_strategy(config.strategy)
+    spw = _class_weight(strategy, y)
+    resampler = strategy if isinstance(strategy, (UnderSample, OverSample)) else None
+    small = n < SMALL_DATA
+    n_seeds = int(config.n_seeds or (5 if small else 1))
+    seeds = [config.seed + i for i in range(n_seeds)]
+    pruned = near_duplicates(X) if config.prune else []
+    Xp = _blank(X, pruned)
+    tuning = None
+    if config.tune and not small:
+        tuning = tune_lightgbm(
+            Xp,
+            y,
+            folds if n <= LARGE_DATA else folds[:1],  # one fold is enough at that size
+            budget_seconds=config.tune_budget,
+            max_trials=config.tune_max_trials,
+            base_params=scaled_params(n, config.lgbm_params),
+            scale_pos_weight=spw,
+            monotone=config.monotone,
+            random_state=config.seed,
+            progress=progress,
+        )
+        params, n_trees = tuning.params, tuning.n_estimators
+    else:
+        if config.tune:
+            log.info("%d training clients (< %d): fixed size-scaled parameters, no search", n, SMALL_DATA)
+        params = scaled_params(n, config.lgbm_params) | {"scale_pos_weight": spw, "seed": config.seed}
+        if config.quick:
+            params["learning_rate"] = 0.1
+        mono = monotone_vector(list(X.columns), config.monotone)
+        if mono is not None:
+            params |= {"monotone_constraints": mono, "monotone_constraints_method": "advanced"}
+        n_trees = _n_trees(params, Xp, y, folds, config)
+    t0 = time.perf_counter()
+    X_fit, y_fit = _resample(resampler, X, y, config.seed)
+    fit = fit_boosters(params, X_fit, y_fit, n_trees, seeds=seeds, pruned=pruned)
+    return ModelFit(
+        booster=fit.booster,
+        params=params,
+        n_trees=int(n_trees),
+        seeds=seeds,
+        pruned=pruned,
+        tuning=tuning,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 def train(
@@ -176,11 +292,11 @@ def train(
     >>> result = train(ds.feature_tables("train"), TrainConfig(quick=True))  # doctest: +SKIP
     >>> result.metrics["holdout"]["auc"]  # doctest: +SKIP
     """
-    import lightgbm as lgb
-
     from ..progress import progress_bar
 
     config = config or TrainConfig()
+    if config.tables is not None:
+        tables = _select_tables(tables, config.tables)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     apps = tables["application"]
@@ -201,68 +317,46 @@ def train(
     folds = list(StratifiedKFold(config.folds, shuffle=True, random_state=config.seed).split(X_tr, y_tr))
     steps.update(1)
 
-    # 2. parameters
+    # 2. parameters, number of trees, pruning, seeds (the recipe)
     steps.set_postfix_str("tuning" if config.tune else "parameters")
     t0 = time.perf_counter()
-    tuning = None
-    if config.model != "lightgbm":
-        raise ScoringError(
-            f"model {config.model!r}: train supports 'lightgbm'; compare others with compare_models"
-        )
     strategy = parse_strategy(config.strategy)
-    spw = _class_weight(strategy, y_tr)
     resampler = strategy if isinstance(strategy, (UnderSample, OverSample)) else None
-    if config.tune:
-        tuning = tune_lightgbm(
-            X_tr,
-            y_tr,
-            folds if len(y_tr) <= LARGE_DATA else folds[:1],  # one fold is enough at that size
-            budget_seconds=config.tune_budget,
-            max_trials=config.tune_max_trials,
-            base_params=config.lgbm_params,
-            scale_pos_weight=spw,
-            monotone=config.monotone,
-            random_state=config.seed,
-            progress=progress,
-        )
-        params, n_trees = tuning.params, tuning.n_estimators
-    else:
-        params = _lgbm_params(config) | {"scale_pos_weight": spw}
-        mono = monotone_vector(list(X_tr.columns), config.monotone)
-        if mono is not None:
-            params |= {"monotone_constraints": mono, "monotone_constraints_method": "advanced"}
-        n_trees = _n_trees(params, X_tr, y_tr, folds, config)
+    fit = fit_model(X_tr, y_tr, config, folds=folds, progress=progress)
+    params, n_trees, tuning = fit.params, fit.n_trees, fit.tuning
     timings["tuning"] = time.perf_counter() - t0
     steps.update(1)
 
-    # 3. out-of-fold predictions -> threshold
+    # 3. out-of-fold predictions (pruning refitted in each fold) -> calibration -> threshold
     steps.set_postfix_str("out-of-fold predictions")
     t0 = time.perf_counter()
-    oof = np.zeros(len(y_tr))
+    raw_oof = np.zeros(len(y_tr))
     for tr, va in folds:
         X_fit, y_fit = _resample(resampler, X_tr.iloc[tr], y_tr[tr], config.seed)
-        booster = lgb.train(
-            params, lgb.Dataset(X_fit, label=y_fit, params={"verbose": -1}), num_boost_round=n_trees
-        )
-        oof[va] = booster.predict(X_tr.iloc[va])
+        pruned = near_duplicates(X_fit) if config.prune else []
+        fold_fit = fit_boosters(params, X_fit, y_fit, n_trees, seeds=fit.seeds, pruned=pruned)
+        raw_oof[va] = fold_fit.booster.predict(X_tr.iloc[va], raw_score=True)
+    calibrator = fit_calibrator(raw_oof, y_tr, config.calibration)
+    oof = calibrator.transform(raw_oof)
     threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
+    grade_scale = fit_grade_scale(oof, y_tr, config.grades)
     timings["oof"] = time.perf_counter() - t0
     steps.update(1)
 
     # 4. final model on the whole training part
     steps.set_postfix_str("final model")
     t0 = time.perf_counter()
-    X_fit, y_fit = _resample(resampler, X_tr, y_tr, config.seed)
-    booster = lgb.train(
-        params, lgb.Dataset(X_fit, label=y_fit, params={"verbose": -1}), num_boost_round=n_trees
+    model = ScoringModel(
+        builder=builder, estimator=fit.booster, threshold=threshold, calibrator=calibrator, grades=grade_scale
     )
-    timings["final_fit"] = time.perf_counter() - t0
-    model = ScoringModel(builder=builder, estimator=booster, threshold=threshold)
+    timings["final_fit"] = fit.seconds
+    timings["tuning"] -= fit.seconds
     steps.update(1)
 
     # 5. hold-out evaluation
     steps.set_postfix_str("evaluation")
     p_ho = model.predict_proba(X_ho)
+    p_ho_uncal = expit(model.raw_score(X_ho))
     frac_pos, mean_pred = calibration_curve(y_ho, p_ho, n_bins=10, strategy="quantile")
     reliability = pd.DataFrame({"mean_predicted": mean_pred, "observed_default_rate": frac_pos})
     metrics = {
@@ -281,6 +375,16 @@ def train(
         },
     }
     metrics["holdout"]["cost"] = metrics["holdout"]["at_threshold"]["cost"]
+    metrics["holdout"]["ece"] = expected_calibration_error(y_ho, p_ho)
+    metrics["calibration"] = {
+        "method": calibrator.method,
+        "fitted_on": "out-of-fold log-odds of the training split",
+        "holdout_brier_before": float(np.mean((p_ho_uncal - y_ho) ** 2)),
+        "holdout_brier_after": float(np.mean((p_ho - y_ho) ** 2)),
+        "holdout_ece_before": expected_calibration_error(y_ho, p_ho_uncal),
+        "holdout_ece_after": metrics["holdout"]["ece"],
+    }
+    metrics["grades"] = grade_table(grade_scale, y_ho, p_ho)
     steps.update(1)
     steps.close()
     timings["total"] = time.perf_counter() - t_start
@@ -288,10 +392,19 @@ def train(
         "model_type": "lightgbm",
         "strategy": config.strategy,
         "cost_weights": {"c_fn": config.c_fn, "c_fp": config.c_fp},
-        "threshold_rule": "minimum business cost on out-of-fold predictions of the training split",
+        "threshold_rule": "minimum business cost on calibrated out-of-fold predictions of the training split",
         "lightgbm_params": {k: v for k, v in params.items() if k != "monotone_constraints"},
         "monotone_constraints": config.monotone or {},
         "n_estimators": int(n_trees),
+        "recipe": {
+            "tuned": tuning is not None,
+            "seeds": fit.seeds,
+            "pruned_features": fit.pruned,
+            "trees_total": int(fit.booster.num_trees()),
+        },
+        "tables": model_tables(model),
+        "calibration": calibrator.to_dict(),
+        "grade_scale": grade_scale.to_dict(),
         "training": {
             "clients": int(len(y_all)),
             "train_clients": int(len(y_tr)),
@@ -309,7 +422,7 @@ def train(
         "config": config.to_dict(),
     }
     log.info(
-        "trained in %.0fs: OOF AUC %.4f, hold-out AUC %.4f, threshold %.3f",
+        "trained in %.0fs: OOF AUC %.4f, hold-out AUC %.4f, threshold %.3f (calibrated)",
         timings["total"],
         metrics["oof"]["auc"],
         metrics["holdout"]["auc"],
@@ -320,7 +433,7 @@ def train(
         model=model,
         config=config,
         metrics=metrics,
-        oof=pd.DataFrame({"TARGET": y_tr, "probability": oof}, index=X_tr.index),
+        oof=pd.DataFrame({"TARGET": y_tr, "probability": oof, "raw_score": raw_oof}, index=X_tr.index),
         holdout_scores=holdout_scores,
         tuning=tuning,
         reliability=reliability,
@@ -338,18 +451,9 @@ def _n_trees(params: dict, X: pd.DataFrame, y: np.ndarray, folds, config: TrainC
     import lightgbm as lgb
 
     max_rounds = 400 if config.quick else 3000
-    patience = 50
+    patience = 50 if config.quick else 100
     if len(y) <= LARGE_DATA:
-        ds = lgb.Dataset(X, label=y, params={"verbose": -1}, free_raw_data=False)
-        cv = lgb.cv(
-            params | {"metric": "auc"},
-            ds,
-            num_boost_round=max_rounds,
-            folds=folds,
-            callbacks=[lgb.early_stopping(patience, verbose=False)],
-        )
-        key = next(k for k in cv if k.endswith("auc-mean"))
-        return int(np.argmax(cv[key])) + 1
+        return choose_n_trees(params, X, y, folds, max_rounds=max_rounds, patience=patience)
     tr, va = folds[0]
     fit = lgb.Dataset(X.iloc[tr], label=y[tr], params={"verbose": -1})
     valid = lgb.Dataset(X.iloc[va], label=y[va], reference=fit)
@@ -361,6 +465,14 @@ def _n_trees(params: dict, X: pd.DataFrame, y: np.ndarray, folds, config: TrainC
         callbacks=[lgb.early_stopping(patience, verbose=False)],
     )
     return int(booster.best_iteration or booster.current_iteration())
+
+
+def _select_tables(tables: Mapping[str, pd.DataFrame | None], names: list[str]) -> dict:
+    """Only the ``names`` tables (``application`` always); a requested table must be present."""
+    absent = [t for t in names if tables.get(t) is None]
+    if absent:
+        raise MissingTableError(f"table(s) {', '.join(absent)} requested by --tables are not in the data")
+    return {t: (df if t == "application" or t in names else None) for t, df in tables.items()}
 
 
 def _resample(strategy: Strategy | None, X: pd.DataFrame, y: np.ndarray, seed: int):

@@ -1,0 +1,73 @@
+"""Calibration on out-of-fold log-odds, stored as plain numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy.special import expit, logit
+
+from scoring_core.errors import ScoringError
+from scoring_core.model.calibration import Calibrator, expected_calibration_error, fit_calibrator
+
+
+@pytest.fixture(scope="module")
+def overconfident():
+    """True probabilities p; a model whose log-odds are 2.5x too large and shifted."""
+    rng = np.random.default_rng(1)
+    p = expit(rng.normal(-2.5, 1.0, 20_000))
+    y = (rng.random(len(p)) < p).astype(int)
+    raw = 2.5 * logit(p) + 1.0
+    return raw, y, p
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "isotonic"])
+def test_calibration_fixes_a_miscalibrated_model(overconfident, method):
+    raw, y, _ = overconfident
+    fit_part, check = slice(0, 10_000), slice(10_000, None)
+    cal = fit_calibrator(raw[fit_part], y[fit_part], method)
+    before = expected_calibration_error(y[check], expit(raw[check]))
+    after = expected_calibration_error(y[check], cal.transform(raw[check]))
+    assert before > 0.05
+    assert after < 0.015
+    assert after < before / 4
+
+
+def test_sigmoid_keeps_the_ranking(overconfident):
+    raw, y, _ = overconfident
+    cal = fit_calibrator(raw, y, "sigmoid")
+    assert cal.params["a"] == pytest.approx(0.4, rel=0.1)  # undoes the 2.5x
+    order = np.argsort(raw)
+    assert np.all(np.diff(cal.transform(raw[order])) >= 0)
+
+
+def test_round_trip_through_json(overconfident):
+    raw, y, _ = overconfident
+    for method in ("sigmoid", "isotonic", "none"):
+        cal = fit_calibrator(raw, y, method)
+        again = Calibrator.from_dict(json.loads(json.dumps(cal.to_dict())))
+        np.testing.assert_array_equal(again.transform(raw[:100]), cal.transform(raw[:100]))
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"method": "sigmoid", "params": {"a": -1.0, "b": 0.0}},
+        {"method": "sigmoid", "params": {"a": "1", "b": 0.0}},
+        {"method": "isotonic", "params": {"x": [0, 1], "y": [0.5, 0.2]}},
+        {"method": "isotonic", "params": {"x": [0, 1], "y": [0.1]}},
+        {"method": "magic", "params": {}},
+        {"params": {}},
+    ],
+)
+def test_bad_calibrators_are_refused(state):
+    with pytest.raises(ScoringError):
+        Calibrator.from_dict(state)
+
+
+def test_expected_calibration_error():
+    assert expected_calibration_error([0, 0, 1, 1], [0.0, 0.0, 1.0, 1.0]) == 0.0
+    # every client at 0.5, half default: calibrated; all at 0.9: off by 0.4
+    assert expected_calibration_error([0, 1] * 50, [0.5] * 100) == pytest.approx(0.0)
+    assert expected_calibration_error([0, 1] * 50, [0.9] * 100) == pytest.approx(0.4)
