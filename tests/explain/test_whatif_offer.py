@@ -88,14 +88,22 @@ def test_a_term_change_derives_the_annuity(service):
     assert float(row["AMT_ANNUITY"].iloc[0]) == pytest.approx(expected, rel=1e-5)
 
 
-def test_a_smaller_amount_at_the_same_term_does_not_raise_the_risk_through_a_shorter_term(service):
+def test_a_smaller_amount_at_the_same_term_keeps_the_term_the_features_see(service):
+    # the issue: with the annuity fixed, a smaller amount silently meant a shorter term
+    from scoring_core.explain.whatif import what_if_features
+
     cid = int(service.client_ids[1])
-    loan = service.profile(cid)["loan"]
-    credit = service.profile(cid)["AMT_CREDIT"]
-    e = service.what_if(cid, {"AMT_CREDIT": credit * 0.6, TERM_FIELD: loan["term_months"]}, top=None)
-    by_feature = {c.feature: c.value for c in e.contributions}
-    if "CREDIT_TERM" in by_feature:  # the term the features see is unchanged
-        assert by_feature["CREDIT_TERM"] == pytest.approx(service.features.loc[cid, "CREDIT_TERM"], rel=1e-3)
+    profile = service.profile(cid)
+    X = service.feature_row(cid)
+    changes = {"AMT_CREDIT": profile["AMT_CREDIT"] * 0.6, TERM_FIELD: profile["loan"]["term_months"]}
+    X2 = what_if_features(service.model, service.client_tables(cid), changes, service.pricing)
+    assert X2["CREDIT_TERM"].iloc[0] == pytest.approx(X["CREDIT_TERM"].iloc[0], rel=1e-4)
+    assert X2["ANNUITY_INCOME_RATIO"].iloc[0] == pytest.approx(
+        0.6 * X["ANNUITY_INCOME_RATIO"].iloc[0], rel=1e-4
+    )
+    # the old behaviour, for contrast: the raw amount alone shortens the term
+    X3 = what_if_features(service.model, service.client_tables(cid), {"AMT_CREDIT": changes["AMT_CREDIT"]})
+    assert X3["CREDIT_TERM"].iloc[0] == pytest.approx(0.6 * X["CREDIT_TERM"].iloc[0], rel=1e-4)
 
 
 @pytest.mark.parametrize(
