@@ -32,8 +32,8 @@ from .docs import install_docs
 from .errors import install_error_handlers
 from .guard import Guard
 from .routes import add_routes
-from .summary_route import add_summary_route
 from .settings import ApiSettings
+from .summary_route import add_summary_route
 
 __all__ = ["create_app", "ApiState", "build"]
 
@@ -136,6 +136,12 @@ def _openapi_with_features(app: FastAPI, state: ApiState):
             for param in schema["paths"].get(path, {}).get("get", {}).get("parameters", []):
                 if param.get("name") == name and values:
                     param["schema"] = {**param["schema"], "enum": values}
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+        for ops in schema["paths"].values():  # errors are JSON, also on routes answering HTML
+            for op in ops.values():
+                for status, response in op.get("responses", {}).items():
+                    if status[:1] in ("4", "5"):
+                        response["content"] = error
         app.openapi_schema = schema
         return schema
 

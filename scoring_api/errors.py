@@ -121,12 +121,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        status = exc.status_code
+        if status == 400:  # a body that cannot be parsed (bad JSON, bad encoding) is invalid input
+            status = 422
         if isinstance(exc.detail, list):
             body = {"detail": exc.detail}
         else:
-            loc = ["path"] if exc.status_code in (404, 405) else ["body"]
+            loc = ["path"] if status in (404, 405) else ["body"]
             body = error_body(str(exc.detail), loc=loc, type=f"http_{exc.status_code}")
-        return _json(exc.status_code, body, getattr(exc, "headers", None))
+        return _json(status, body, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from scoring_core.data.constraints import CATEGORY_LEVELS, FLOAT32_MAX, value_range
 from scoring_core.data.schema import SCHEMAS
@@ -69,13 +69,21 @@ def example_value(column: str) -> Any:
     return 10.0
 
 
+def _json_integer(value: Any) -> Any:
+    """A JSON integer (``7`` or ``7.0``); text and booleans are not integers."""
+    if isinstance(value, (str, bool, bytes)):
+        raise ValueError("must be an integer (a JSON number, not text or a boolean)")
+    return value
+
+
+#: A 32-bit identifier: a JSON integer (``900001`` or ``900001.0``), never text.
+Identifier = Annotated[int, BeforeValidator(_json_integer)]
+
+
 def application_field(column: str, *, required: bool) -> tuple[Any, Any]:
     """``(type, Field)`` of an application column for a pydantic model."""
     if column == "SK_ID_CURR":
-        return (
-            int,
-            Field(..., ge=1, le=ID_MAX, strict=True, description=describe(column), examples=[900001]),
-        )
+        return (Identifier, Field(..., ge=1, le=ID_MAX, description=describe(column), examples=[900001]))
     default = ... if required else None
     if column in CATEGORY_LEVELS:
         kind = Literal[CATEGORY_LEVELS[column]]  # type: ignore[valid-type]
@@ -111,7 +119,7 @@ def history_field(table: str, column: str) -> tuple[Any, Any]:
     default = ... if required else None
     desc = describe(column)
     if column in schema.ids:
-        return (int, Field(..., ge=0, le=ID_MAX, strict=True, description=desc, examples=[1]))
+        return (Identifier, Field(..., ge=0, le=ID_MAX, description=desc, examples=[1]))
     if column in schema.categorical:
         return (
             str | None,

@@ -87,7 +87,7 @@ ApplicationChanges = create_model(
     __validators__={"_at_least_one": model_validator(mode="after")(_at_least_one_change)},
     **{c: application_field(c, required=False) for c in _EDITABLE},
     CNT_PAYMENT=(
-        float | None,
+        float,  # a term cannot be unset: not nullable
         Field(
             None,
             strict=True,

@@ -7,81 +7,19 @@ silenced the audit log, it reads request bodies, it adds headers and writes the 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 
 from scoring_core.model.artifact import save_model
 
-KEY = "serve-test-key"
 SECRET_IN_QUERY = "qs-secret-never-logged"
-MAX_BODY = 1_000_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A ``serve`` subprocess with its stderr in a file."""
-
-    def __init__(self, model: Path, data: Path, tmp: Path, *extra: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.audit = tmp / "audit.jsonl"
-        self.stderr_path = tmp / "stderr.log"
-        env = {
-            **os.environ,
-            "SCORING_API_KEY": f"advisor:{KEY}",
-            "SCORING_API_AUDIT_LOG": str(self.audit),
-            "SCORING_API_MAX_BODY_BYTES": str(MAX_BODY),
-            "OMP_NUM_THREADS": "1",
-        }
-        cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(data)]
-        cmd += ["--port", str(self.port), *extra]
-        self._err = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=self._err, cwd=tmp)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"serve exited {self.proc.returncode}: {self.stderr()[-2000:]}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("serve did not answer /health within 180 s")
-
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(errors="replace")
-
-    def rss(self) -> int:
-        """Resident memory of the server and its worker processes, in bytes."""
-        p = psutil.Process(self.proc.pid)
-        return sum(q.memory_info().rss for q in [p, *p.children(recursive=True)])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self._err.close()
+KEY = "serve-test-key"  # conftest.Server.KEY
+MAX_BODY = 1_000_000  # conftest.Server.MAX_BODY
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +30,9 @@ def artifact(quick_result, synth_dir, tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def server(artifact, tmp_path_factory):
-    s = Server(*artifact, tmp_path_factory.mktemp("serve"), "--workers", "1")
+def server(artifact, tmp_path_factory, serve_api):
+    assert (serve_api.KEY, serve_api.MAX_BODY) == (KEY, MAX_BODY)
+    s = serve_api(*artifact, tmp_path_factory.mktemp("serve"), "--workers", "1")
     yield s
     s.stop()
 
@@ -123,8 +62,8 @@ def _audit_lines(path: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize("extra", [(), ("-q",)], ids=["default", "quiet"])
-def test_audit_log_reaches_its_file_under_serve(artifact, tmp_path, extra):
-    s = Server(*artifact, tmp_path, "--workers", "1", *extra)
+def test_audit_log_reaches_its_file_under_serve(artifact, tmp_path, extra, serve_api):
+    s = serve_api(*artifact, tmp_path, "--workers", "1", *extra)
     try:
         ids = _client_ids(s.url, 3)
         done = _requests(s.url, ids)

@@ -316,3 +316,15 @@ def test_docs_work_offline(api):
         .headers["content-type"]
         .startswith(("application/javascript", "text/javascript"))
     )
+
+
+def test_extreme_but_valid_values_are_scored_and_explained(api):
+    """Amounts up to float32's maximum, integer-valued float ids: schema-valid, so answered 200."""
+    client, service, _ = api
+    app = application(service, int(service.client_ids[0]), 900500)
+    app |= {"SK_ID_CURR": 900500.0, "AMT_CREDIT": 3.0e38, "AMT_GOODS_PRICE": 2.5e38, "AMT_ANNUITY": 1e-300}
+    r = client.post("/score?explain=true&lang=fr", headers=H, json={"applications": [app]})
+    assert r.status_code == 200, r.text
+    assert r.json()["scores"][0]["client_id"] == 900500 and r.json()["scores"][0]["explanation"]["reasons"]
+    r = client.post("/score", headers=H, json={"applications": [app | {"SK_ID_CURR": "900500"}]})
+    assert r.status_code == 422 and "SK_ID_CURR" in text(r)
