@@ -186,6 +186,20 @@ class Server:
             time.sleep(0.5)
         raise SystemExit(f"serve --workers {workers} did not start")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server and its worker processes."""
+        import psutil
+
+        parent = psutil.Process(self.proc.pid)
+        total = 0.0
+        for p in [parent, *parent.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system
+        return total
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -278,7 +292,11 @@ def main(argv=None) -> None:
             s = Server(model, data, w, tmp)
             try:
                 asyncio.run(load(s.port, ids, 3, a.concurrency))  # warm-up
-                rows[w] = summary(asyncio.run(load(s.port, ids, a.seconds, a.concurrency)))
+                cpu0 = s.cpu_seconds()
+                r = asyncio.run(load(s.port, ids, a.seconds, a.concurrency))
+                cpu = s.cpu_seconds() - cpu0
+                n = sum(map(len, r["lat"].values())) + len(r["errors"])
+                rows[w] = summary(r) | {"cores": cpu / r["elapsed"], "cpu_ms": cpu * 1000 / max(1, n)}
                 if w == n_workers:
                     at = a.reload_seconds / 3
                     r = asyncio.run(
@@ -301,16 +319,19 @@ def main(argv=None) -> None:
                 s.stop()
         print()
         print(
-            "| workers | requests | req/s | p50 ms | p99 ms | score p50 | explanation p50 | what-if p50 | errors |"
+            "| workers | requests | req/s | p50 ms | p99 ms | score p50 | explanation p50 | what-if p50 | errors "
+            "| server CPU cores used | server CPU ms/request |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for w, r in rows.items():
             print(
                 f"| {w} | {r['requests']:,} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p99']:.0f} | {r['score_p50']:.0f} | "
-                f"{r['explanation_p50']:.0f} | {r['whatif_p50']:.0f} | {r['errors']} |"
+                f"{r['explanation_p50']:.0f} | {r['whatif_p50']:.0f} | {r['errors']} | "
+                f"{r['cores']:.2f} | {r['cpu_ms']:.1f} |"
             )
         one, many = rows[1], rows[n_workers]
         print()
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(
             f"throughput {many['rps'] / one['rps']:.2f}x with {n_workers} workers (target >= 1.8x on 2 cores); "
             f"p99 {many['p99']:.0f} ms (target <= 500 ms); errors {one['errors'] + many['errors']} (target 0)"

@@ -182,7 +182,7 @@ def _major(v: str) -> str:
 
 
 def read_metadata(model_dir: str | os.PathLike) -> dict:
-    """``metadata.json`` of a model directory (no verification)."""
+    """``metadata.json`` of a model directory (a JSON object; no integrity verification)."""
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
         raise ModelError(f"model directory {model_dir} does not exist")
@@ -190,9 +190,12 @@ def read_metadata(model_dir: str | os.PathLike) -> dict:
     if not path.is_file():
         raise ModelError(f"{model_dir} is not a model: {_META} is missing")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"{model_dir}: {_META} must hold a JSON object, found a JSON {type(meta).__name__}")
+    return meta
 
 
 def load_model(model_dir: str | os.PathLike, *, key: str | bytes | None = None) -> ScoringModel:
