@@ -181,7 +181,17 @@ def main(argv=None) -> None:
     )
     ap.add_argument("--previous-folds", type=int, default=5, help="folds on which 'previous' runs")
     ap.add_argument("--out", type=Path, help="write the per-fold AUCs to this CSV")
+    ap.add_argument(
+        "--shard",
+        default="0/1",
+        help="K/N: run only the folds i with i %% N == K (run N processes, then --summarize their CSVs)",
+    )
+    ap.add_argument("--summarize", type=Path, nargs="+", help="only print the table of these per-fold CSVs")
     a = ap.parse_args(argv)
+    if a.summarize:
+        summarize(pd.concat([pd.read_csv(f) for f in a.summarize], ignore_index=True))
+        return
+    shard, n_shards = (int(v) for v in a.shard.split("/"))
     warnings.filterwarnings("ignore")
     ds = load_dataset(a.data_dir, require_train=True, progress=False)
     app = ds.train.reset_index(drop=True)
@@ -194,26 +204,32 @@ def main(argv=None) -> None:
     t0 = time.perf_counter()
     cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=a.repeats, random_state=0)
     for i, (tr, va) in enumerate(cv.split(app, y)):
+        if i % n_shards != shard:
+            continue
         builder = FeatureBuilder().fit({**tables, "application": app.iloc[tr]})
         X = builder.transform(tables).reset_index(drop=True)
         res, timing = evaluate_fold(
             i, tr, va, raw, X_ref, X, y, trials=a.trials if i < a.previous_folds else 0
         )
         res = {"repeat": i // 5, "fold": i % 5, **res}
+        if a.out:  # after every fold: a slow run still leaves its results
+            pd.DataFrame([*rows, res]).to_csv(a.out, index=False)
         rows.append(res)
         print(
             f"fold {i + 1:2d}: " + ", ".join(f"{n} {res[n]:.4f} ({timing[n]:.0f}s)" for n in timing),
             flush=True,
         )
-    df = pd.DataFrame(rows)
-    if a.out:
-        df.to_csv(a.out, index=False)
-    names = [c for c in df.columns if c not in ("repeat", "fold")]
     print(
-        f"\n{len(app):,} real clients (default rate {y.mean():.2%}), {X.shape[1]} features (ours), "
-        f"{X_ref.shape[1]} (reference); {len(df)} folds ({a.repeats}x5); {time.perf_counter() - t0:.0f} s"
+        f"{len(app):,} real clients (default rate {y.mean():.2%}), {X.shape[1]} features (ours), "
+        f"{X_ref.shape[1]} (reference); {time.perf_counter() - t0:.0f} s"
     )
-    print(f"  {'candidate':10s} {'mean AUC':>9s} {'fold sd':>8s}")
+    summarize(pd.DataFrame(rows))
+
+
+def summarize(df: pd.DataFrame) -> None:
+    """Mean AUC, fold standard deviation, and paired differences (with wins) per candidate."""
+    names = [c for c in df.columns if c not in ("repeat", "fold")]
+    print(f"\n{len(df)} folds; {'candidate':10s} {'mean AUC':>9s} {'fold sd':>8s}")
     for n in names:
         print(f"  {n:10s} {df[n].mean():9.4f} {df[n].std():8.4f}  ({df[n].notna().sum()} folds)")
     for base in ("reference", "raw"):

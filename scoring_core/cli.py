@@ -126,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="sigmoid",
         help="probability calibration fitted on out-of-fold predictions (default sigmoid)",
     )
-    t.add_argument("--grades", type=_positive_int, default=7, help="risk grades of the master scale (default 7)")
+    t.add_argument(
+        "--grades", type=_positive_int, default=7, help="risk grades of the master scale (default 7)"
+    )
     t.add_argument("--no-mlflow", action="store_true", help="do not log the run to MLflow")
     t.add_argument("--experiment", default="credit-scoring", help="MLflow experiment name")
     t.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
@@ -423,6 +425,22 @@ def _cmd_train(args) -> int:
         f"  hold-out: AUC {m['holdout']['auc']:.4f}, cost {at['cost']:.4f}, approval rate {at['approval_rate']:.1%}, "
         f"Brier {m['holdout']['brier']:.4f}; confusion TN {at['tn']} FP {at['fp']} FN {at['fn']} TP {at['tp']}"
     )
+    cal = m["calibration"]
+    print(
+        f"  calibration ({cal['method']}, fitted on out-of-fold predictions), hold-out: "
+        f"Brier {cal['holdout_brier_before']:.4f} -> {cal['holdout_brier_after']:.4f}, "
+        f"ECE {cal['holdout_ece_before']:.4f} -> {cal['holdout_ece_after']:.4f}"
+    )
+    print(
+        "  hold-out default rate by grade: "
+        + ", ".join(
+            f"{g['grade']} {g['default_rate']:.1%} ({g['clients']})"
+            if g["clients"]
+            else f"{g['grade']} - (0)"
+            for g in m["grades"]
+        )
+    )
+    print(f"  tables: {', '.join(result.model.metadata['tables'])}")
     if not args.no_mlflow:
         from .tracking import log_training
 

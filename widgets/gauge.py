@@ -93,7 +93,9 @@ class ScoreGauge(Panel):
         with self.figure.batch_update():
             self.figure.layout.separators = SEPARATORS[lang]
             ind = self.figure.data[0]
-            ind.title = {"text": tr("probability_default", lang), "font": {"size": 14}}
+            grade = (s or {}).get("grade")  # the model's risk grade (A = lowest risk), when it has a scale
+            grade_text = f" · {'note' if lang == 'fr' else 'grade'} {esc(grade)}" if grade else ""
+            ind.title = {"text": tr("probability_default", lang) + grade_text, "font": {"size": 14}}
             # French puts a (narrow no-break) space before the percent sign
             suffix = "\u202f%" if lang == "fr" else "%"
             ind.number.suffix = suffix
