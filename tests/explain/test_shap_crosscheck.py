@@ -204,3 +204,15 @@ def test_batch_refuses_rows_that_are_not_the_models_features(service, rows):
 def test_numeric_matrix_codes_categories():
     X = pd.DataFrame({"a": [1.5, None], "c": pd.Categorical(["x", None], categories=["w", "x"])})
     np.testing.assert_array_equal(numeric_matrix(X), np.array([[1.5, 1.0], [np.nan, np.nan]]))
+
+
+def test_the_core_does_not_import_shap():
+    """shap is an extra: importing the library (explanations included) never loads it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, scoring_core, scoring_core.explain, scoring_core.explain.shap_export, scoring_core.service; "
+        "sys.exit('shap' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
