@@ -8,7 +8,8 @@ import ipywidgets as W
 import plotly.graph_objects as go
 import traitlets as T
 
-from scoring_core.explain.labels import feature_label, format_value
+from scoring_core.explain.labels import feature_label
+from scoring_core.explain.phrases import is_missing, missing_text, value_text
 from scoring_core.formatting import format_points
 
 from ._base import Panel
@@ -21,12 +22,16 @@ OTHER_FEATURES = "other features"  # the folded remainder of an explanation's to
 
 
 def _label(feature: str, value, lang: str) -> str:
+    """ "<feature>: <value in its unit>" (Babel numbers, durations), or what is missing."""
     if feature == OTHER_FEATURES:
         return tr("other_features", lang)
     name = feature_label(feature, lang)
-    if value is None:
-        return name
-    return f"{name} = {format_value(feature, value, lang)}"
+    if is_missing(value):
+        return f"{name}{_COLON[lang]}{missing_text(feature, lang)}"
+    return f"{name}{_COLON[lang]}{value_text(feature, value, lang)}"
+
+
+_COLON = {"en": ": ", "fr": " : "}
 
 
 #: Strings of these panels (the shared ones are in :mod:`.i18n`).

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from ..data.schema import DAYS_SENTINEL
 from ..formatting import format_money, format_number, format_percent, plural
 from ._rules import info
-from .labels import feature_label
+from .labels import _is_missing, feature_label
 
 __all__ = ["duration_text", "fact_text", "missing_text", "value_text", "rank_text", "is_missing"]
 
@@ -120,11 +118,9 @@ _MONTH_COUNTS = frozenset({"CREDIT_TERM"})
 
 
 def is_missing(value: object) -> bool:
-    """None, NaN, ``pandas.NA`` or ``NaT``."""
-    try:
-        return bool(pd.api.types.is_scalar(value) and pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    """None, NaN, ``pandas.NA`` or ``NaT`` (pandas is not imported here: the dashboard's
+    kernel in API mode phrases values without it)."""
+    return _is_missing(value)
 
 
 def missing_text(feature: str, lang: str = "en") -> str:
