@@ -182,7 +182,13 @@ def test_duplicate_application_ids_are_scored_each(api):
 
 @pytest.mark.parametrize(
     ("content", "ctype"),
-    [(b"{nope", "application/json"), (b"[1, 2]", "application/json"), (b"x=1", "text/plain"), (b"", None)],
+    [
+        (b"{nope", "application/json"),
+        (b"\xff\xfe{", "application/json"),  # not UTF-8: was a 400
+        (b"[1, 2]", "application/json"),
+        (b"x=1", "text/plain"),
+        (b"", None),
+    ],
 )
 def test_malformed_bodies_are_422(api, content, ctype):
     client, _, _ = api
