@@ -27,7 +27,10 @@ def _label(feature: str, value, lang: str) -> str:
         return tr("other_features", lang)
     name = feature_label(feature, lang)
     if is_missing(value):
-        return f"{name}{_COLON[lang]}{missing_text(feature, lang)}"
+        missing = missing_text(feature, lang)
+        if name.lower() in missing.lower():  # "External credit score 1 not available"
+            return missing[:1].upper() + missing[1:]
+        return f"{name}{_COLON[lang]}{missing}"
     return f"{name}{_COLON[lang]}{value_text(feature, value, lang)}"
 
 

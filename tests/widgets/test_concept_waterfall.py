@@ -89,3 +89,13 @@ def test_summary_button_in_process_and_through_the_api(backend, service, train_d
         assert d.summary.client_id == refused_id
         d.summary.fetch()
         assert f"{refused_id}" in d.summary.page and "declined" in d.summary.page
+
+
+def test_bar_labels_say_what_is_missing_once():
+    from widgets.explanation import _label
+
+    assert _label("EXT_SOURCE_1", None, "en") == "External credit score 1 not available"
+    assert _label("EXT_SOURCES_PROD", float("nan"), "fr") == (
+        "Produit des scores de crédit externes : aucun score de crédit externe disponible"
+    )
+    assert _label("DAYS_LAST_PHONE_CHANGE", -400.0, "en") == "Last phone change: 13\u00a0months ago"
