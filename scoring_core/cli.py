@@ -321,6 +321,11 @@ def _cmd_explain(args) -> int:
     print(f"base value {e.base_value:+.3f} (log-odds), model log-odds {e.raw_score:+.3f}")
     for c in e.contributions:
         print(f"  {c.shap:+.3f}  {c.points * 100:+6.2f} pts  {c.feature} = {c.value}")
+    from .explain.concepts import concept_label
+
+    print("by concept:")
+    for g in e.groups:
+        print(f"  {g.shap:+.3f}  {g.points * 100:+6.2f} pts  {concept_label(g.group, args.lang)}")
     print("reasons:")
     for r in e.reasons:
         print(f"  - {r}")
