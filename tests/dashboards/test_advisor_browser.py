@@ -17,18 +17,16 @@ def _verdict(page) -> str:
 
 
 def _sensitive_client(api: str, key: str, candidates: list[dict]) -> dict:
-    """A client whose score moves when the annuity is 2.5 times higher (asked to the API), so
-    that the browser test checks the page's wiring, not one client's sensitivity."""
+    """A client whose score moves when the credit amount is 2.5 times higher at the same term
+    (so the payment too; asked to the API), so that the browser test checks the page's wiring,
+    not one client's sensitivity."""
     h = {"X-API-Key": key}
     for c in candidates:
-        annuity = httpx.get(f"{api}/clients/{c['client_id']}", headers=h).json()["AMT_ANNUITY"]
-        if not annuity:
+        profile = httpx.get(f"{api}/clients/{c['client_id']}", headers=h).json()
+        if not profile.get("loan"):
             continue
-        w = httpx.post(
-            f"{api}/clients/{c['client_id']}/whatif",
-            headers=h,
-            json={"changes": {"AMT_ANNUITY": annuity * 2.5}},
-        ).json()
+        changes = {"AMT_CREDIT": profile["AMT_CREDIT"] * 2.5, "CNT_PAYMENT": profile["loan"]["term_months"]}
+        w = httpx.post(f"{api}/clients/{c['client_id']}/whatif", headers=h, json={"changes": changes}).json()
         if abs(w["score"]["probability"] - c["probability"]) > 0.001:
             return c
     pytest.fail("no client's score moves with the annuity: the synthetic model ignores it")
@@ -74,9 +72,10 @@ def test_dashboard_end_to_end(servers, browser, shot, api_key):
     page.get_by_text("This client among all clients").wait_for()
     shot(page, "03_comparison")
 
-    # what-if: type a larger loan annuity into its slider's readout and see the score change
+    # what-if: type a larger credit amount into its slider's readout (same term, so a larger
+    # payment) and see the score change
     page.get_by_role("tab", name="What if").click()
-    readout = page.locator(".widget-slider .widget-readout").nth(1)
+    readout = page.locator(".widget-slider .widget-readout").first
     readout.wait_for()
     before = float(readout.inner_text().replace(",", ""))
     readout.click()
@@ -87,7 +86,7 @@ def test_dashboard_end_to_end(servers, browser, shot, api_key):
     result.wait_for(timeout=30_000)
     text = result.inner_text()
     assert "simulated" in text and "pts" in text
-    change = float(text.split("change")[1].split("pts")[0])
+    change = float(text.split("change")[1].split("pts")[0].replace("\u2212", "-").strip())
     assert change != 0
     assert float(readout.inner_text().replace(",", "")) > before
     page.wait_for_function(  # the what-if gauge shows the change against the current score
