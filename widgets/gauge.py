@@ -118,9 +118,10 @@ class ScoreGauge(Panel):
             ind.gauge.threshold = {"line": {"color": REFUSE, "width": 4}, "thickness": 0.9, "value": thr}
             ref = self.reference
             if ref is not None:
+                small = abs(s["probability"] - ref["probability"]) < 0.0005  # never a "0.0 pts" change
                 ind.delta = {
                     "reference": 100 * ref["probability"],
-                    "valueformat": ".1f",
+                    "valueformat": ".2f" if small else ".1f",
                     "suffix": "\u00a0pts",
                     "increasing": {"color": REFUSE},
                     "decreasing": {"color": colour},
