@@ -260,8 +260,17 @@ def test_score_explains_new_applications_like_known_clients(api):
     assert e["probability"] == pytest.approx(known["probability"], abs=1e-6)
     assert [c["feature"] for c in e["contributions"]] == [c["feature"] for c in known["contributions"]]
     assert e["reasons"] == known["reasons"] and 0 < len(e["reasons"]) <= 3
-    for c in e["contributions"]:  # label and group passed through when the explanation has them
-        assert set(c) >= {"feature", "value", "shap", "points"}
+    for c in e["contributions"]:  # label (requested language) and group passed through
+        assert set(c) >= {"feature", "label", "group", "value", "shap", "points"} and c["label"]
+    strip = [{k: v for k, v in c.items() if k not in ("shap", "points", "value")} for c in e["contributions"]]
+    assert strip == [
+        {k: v for k, v in c.items() if k not in ("shap", "points", "value")} for c in known["contributions"]
+    ]
+    assert [c["shap"] for c in e["contributions"]] == pytest.approx(
+        [c["shap"] for c in known["contributions"]], abs=1e-6
+    )
+    assert [g["group"] for g in e["groups"]] == [g["group"] for g in known["groups"]]
+    assert any(c["label"] == "autres facteurs" for c in e["contributions"])  # lang=fr reached the labels
     plain = client.post("/score", headers=H, json={"applications": [app], "history": hist}).json()
     assert plain["scores"][0]["explanation"] is None
 
