@@ -165,7 +165,9 @@ class ScoringService:
     ) -> Explanation:
         """The client rescored with ``changes`` to application fields (same feature pipeline)."""
         cid = self._check(client_id)
-        X = what_if_features(self.model, self.store.client_tables(cid), changes, self.pricing)
+        X = what_if_features(
+            self.model, self.store.client_tables(cid), changes, self.pricing, history=self.features.loc[[cid]]
+        )
         return self._finish(self.explainer.explain(X, client_id=cid), top, lang)
 
     def counterfactual(self, client_id: int) -> Counterfactual:

@@ -276,7 +276,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
             self._layout_cache = layout
         return layout
 
-    def transform(self, tables: Tables) -> pd.DataFrame:
+    def transform(self, tables: Tables, *, history: pd.DataFrame | None = None) -> pd.DataFrame:
         """Features of the application rows.
 
         Parameters
@@ -284,6 +284,12 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         tables : mapping of str to pandas.DataFrame or None
             ``"application"`` and the history tables (full tables, a partition of
             clients, or one client's rows, e.g. from :class:`HistoryStore`).
+        history : pandas.DataFrame, optional
+            Features already built by this builder for the same clients (indexed by
+            ``SK_ID_CURR``): their history features are reused instead of being computed
+            from the history tables, which are then not needed. History features never
+            depend on the application, so a what-if (changed application, same history)
+            gets exactly the features a full computation gives, at a fraction of the cost.
 
         Returns
         -------
@@ -298,7 +304,8 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         clients = self._clients(ids)
         out = np.empty((len(app), len(layout.numeric)), dtype=np.float32)
         start = 0
-        for block_name, values in self._blocks(tables, app, clients):
+        blocks = self._blocks(tables, app, clients) if history is None else self._reused(app, ids, history)
+        for block_name, values in blocks:
             width = layout.widths[block_name]
             out[:, start : start + width] = values
             start += width
@@ -311,6 +318,21 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         categorical = pd.DataFrame(categorical, index=index)
         numeric = pd.DataFrame(out, index=index, columns=layout.numeric, copy=False)
         return pd.concat([categorical, numeric], axis=1)
+
+    def _reused(self, app: pd.DataFrame, ids: np.ndarray, history: pd.DataFrame):
+        """The application blocks computed, the history blocks taken from ``history``."""
+        numeric = application_numeric(app)
+        yield _APPLICATION_BLOCK, numeric
+        yield _DOMAIN_BLOCK, domain_features(numeric)
+        missing = pd.Index(ids).difference(history.index)
+        if len(missing):
+            raise ValueError(f"history features missing for clients {list(missing[:5])}")
+        rows = history.loc[ids]
+        for table, names in self.table_features_.items():
+            if table in (_APPLICATION_BLOCK, _DOMAIN_BLOCK):
+                continue
+            numeric = [name for name in names if self.dtypes_[name] == "float32"]
+            yield table, rows[numeric].to_numpy(dtype=np.float32)
 
     def _blocks(self, tables: Tables, app: pd.DataFrame, clients: KeyIndex):
         """Yield ``(block name, values)`` of the numeric features, in output order."""
