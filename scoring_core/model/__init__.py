@@ -1,6 +1,7 @@
 """Models, imbalance strategies and model selection."""
 
 from .artifact import FORMAT_VERSION, ModelError, load_model, read_metadata, save_model
+from .calibration import Calibrator, expected_calibration_error, fit_calibrator
 from .estimators import (
     DEFAULT_MODEL_PARAMS,
     MODEL_NAMES,
@@ -9,6 +10,7 @@ from .estimators import (
     make_estimator,
 )
 from .evaluation import EVALUATION_FILE, evaluation_files, evaluation_frame, load_evaluation
+from .grades import GradeScale, fit_grade_scale, grade_table
 from .imbalance import (
     DEFAULT_STRATEGIES,
     CategoricalSMOTE,
@@ -35,10 +37,30 @@ from .selection import (
     make_folds,
 )
 from .store import RegistryError, RollbackResult, StorePaths, rollback, store_history, store_paths
-from .training import TrainConfig, TrainResult, data_fingerprint, global_importance, train
+from .tables import check_tables, model_tables, parse_tables
+from .training import (
+    ModelFit,
+    TrainConfig,
+    TrainResult,
+    data_fingerprint,
+    fit_model,
+    global_importance,
+    train,
+)
 from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, tune_lightgbm
 
 __all__ = [
+    "Calibrator",
+    "expected_calibration_error",
+    "fit_calibrator",
+    "GradeScale",
+    "fit_grade_scale",
+    "grade_table",
+    "check_tables",
+    "model_tables",
+    "parse_tables",
+    "ModelFit",
+    "fit_model",
     "APPROVE",
     "DEFAULT_LGBM_PARAMS",
     "FORMAT_VERSION",

@@ -1,13 +1,19 @@
 """The training recipe: features -> (tuned) model -> cost-based threshold -> evaluation.
 
 1. A stratified hold-out split (``holdout``, default 20%) is put aside for the final
-   evaluation; everything else is learnt on the rest (the feature builder too).
-2. LightGBM parameters are tuned by cross-validated AUC within a time budget (or defaults).
-3. Out-of-fold predictions of the training part give the decision threshold that minimises
-   the business cost ``c_fn * FN + c_fp * FP``; the hold-out set is never used to tune.
-4. The final model is fitted on the training part and evaluated once on the hold-out set:
-   AUC, cost, confusion matrix and approval rate at the threshold, Brier score and a
-   reliability curve.
+   evaluation; everything else is learnt on the rest (the feature builder too). ``tables``
+   restricts the tables used; the artifact records the tables trained with.
+2. The recipe (:func:`fit_model`): near-duplicate features pruned, size-scaled parameters
+   below :data:`~scoring_core.model.recipe.SMALL_DATA` clients (a search above it, when
+   ``tune``), number of trees by cross-validated early stopping, seed-averaged boosters
+   merged into one booster.
+3. Out-of-fold log-odds of the training part (pruning refitted in each fold) fit the
+   probability calibration; the calibrated out-of-fold probabilities give the decision
+   threshold that minimises the business cost ``c_fn * FN + c_fp * FP`` and the risk-grade
+   master scale; the hold-out set is never used to tune.
+4. The final model is evaluated once on the hold-out set: AUC, cost, confusion matrix and
+   approval rate at the threshold, Brier score and ECE before and after calibration, default
+   rate by grade and a reliability curve.
 """
 
 from __future__ import annotations
