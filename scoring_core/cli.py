@@ -308,7 +308,8 @@ def _cmd_explain(args) -> int:
     e = service.explain(args.client, top=args.top, lang=args.lang)
     grade = model.grade([e.probability])[0]
     if args.json:
-        out = e.to_dict() | {"grade": grade}
+        # the shap values add up (with base_value) to the model's own log-odds, before calibration
+        out = e.to_dict() | {"grade": grade, "raw_score": e.raw_score}
         if service.missing_tables:
             out["missing_tables"] = service.missing_tables
         print(json.dumps(out, indent=1, ensure_ascii=False))

@@ -251,10 +251,12 @@ def test_explain_json_contract(model_dir, synth_dir, capsys):
     # with every feature listed (no folding), base + sum(shap) is the model's log-odds
     assert main([*args, "--top", "10000", "--json", "-q"]) == 0
     full = json.loads(capsys.readouterr().out)
-    from scipy.special import logit
+    from scoring_core.model.artifact import load_model
 
     total = full["base_value"] + sum(c["shap"] for c in full["contributions"])
-    assert total == pytest.approx(logit(full["probability"]), abs=1e-6)
+    assert total == pytest.approx(full["raw_score"], abs=1e-6)
+    # the probability is the calibrated transform of those log-odds
+    assert load_model(model_dir).proba_from_raw(total) == pytest.approx(full["probability"], abs=1e-9)
     assert main([*args, "--lang", "fr", "-q"]) == 0
     assert "risque" in capsys.readouterr().out
 
