@@ -108,11 +108,12 @@ class AdvisorDashboard(W.VBox):
             if p is not None
         ]
         self.tabs = W.Tab()
+        self._importance_note = W.HTML()  # the data-scientist tab's one technical term, explained
         tabs = [
             W.VBox([self.reasons, self.waterfall, self.summary]),
             W.VBox([self.distribution, self.bivariate]),
             W.VBox([self.whatif, self.counterfactual]),
-            W.VBox([self.importance] + ([self.tuner] if self.tuner else [])),
+            W.VBox([self.importance, self._importance_note] + ([self.tuner] if self.tuner else [])),
         ]
         self.tabs.children = tabs
         # side by side from about 780 px of width; narrower (JupyterLab's output area, a small
@@ -172,6 +173,7 @@ class AdvisorDashboard(W.VBox):
         )
         for i, key in enumerate(("tab_explanation", "tab_comparison", "tab_whatif", "tab_threshold")):
             self.tabs.set_title(i, tr(key, lang))
+        self._importance_note.value = f"<div class='scoring-note'>{esc(tr('importance_note', lang))}</div>"
         self._prompt.value = (
             ""
             if self.client_id is not None
