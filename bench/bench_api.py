@@ -100,7 +100,7 @@ async def load(port: int, ids, seconds: float, concurrency: int, *, during=None)
     """``seconds`` of mixed load; ``during`` (a coroutine function) runs alongside it."""
     lat = {k: [] for k in KINDS}
     errors: list[str] = []
-    versions: list[tuple[float, str]] = []  # (time the answer arrived, model_version)
+    versions: list[tuple[float, str]] = []  # (time the request was sent, model_version)
     end = time.perf_counter() + seconds
 
     async def worker(k: int):
@@ -124,7 +124,7 @@ async def load(port: int, ids, seconds: float, concurrency: int, *, during=None)
                 if status != 200:
                     errors.append(f"{kind}: HTTP {status} {data[:200]!r}")
                 elif kind == "score":
-                    versions.append((t1, json.loads(data)["model_version"]))
+                    versions.append((t0, json.loads(data)["model_version"]))
         finally:
             conn.close()
 
@@ -340,7 +340,7 @@ def main(argv=None) -> None:
         print(
             f"reload under load ({a.reload_seconds:.0f} s, {n_workers} workers): POST /model/reload -> {rel['status']} "
             f"in {rel['took'] * 1000:.0f} ms; {reload_row['requests']:,} requests, {reload_row['errors']} failed, "
-            f"{reload_row['stale']} answers from the old model after the reload returned; "
+            f"{reload_row['stale']} answers from the old model to requests sent after the reload returned; "
             f"p99 {reload_row['p99']:.0f} ms"
         )
         if reload_row["error_samples"]:
