@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import math
 
 from ..data.schema import MISSING_TOKENS, SCHEMAS
 
@@ -406,14 +405,12 @@ def category_levels(column: str) -> tuple[str, ...]:
 
 
 def _is_missing(level: object) -> bool:
-    if level is None:
-        return True
-    if isinstance(level, float) and math.isnan(level):
+    """None, NaN (float or numpy), ``pandas.NA`` or ``NaT``, without importing pandas (the
+    dashboard's kernel in API mode stays light)."""
+    if level is None or type(level).__name__ in ("NAType", "NaTType"):
         return True
     try:
-        import pandas as pd
-
-        return bool(pd.api.types.is_scalar(level) and pd.isna(level))
+        return bool(level != level)  # NaN is the one value unequal to itself
     except (TypeError, ValueError):
         return False
 
