@@ -2,7 +2,7 @@
 
 The controls are the ones an advisor can offer: the credit amount and the term (number of
 monthly payments), with the monthly payment derived by the data's own loan relation
-(:class:`scoring_core.explain.whatif.LoanPricing`, whose rate and the client's current term come
+(:class:`scoring_core.explain.pricing.LoanPricing`, whose rate and the client's current term come
 with the profile), and the yearly income. The backend rescores through the same feature
 pipeline as training (a term travels as the what-if change ``CNT_PAYMENT``).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as W
 import traitlets as T
 
-from scoring_core.explain.whatif import MAX_OFFER_TERM, MIN_CREDIT_SHARE, TERM_FIELD, LoanPricing
+from scoring_core.explain.pricing import MAX_OFFER_TERM, MIN_CREDIT_SHARE, TERM_FIELD, LoanPricing
 from scoring_core.formatting import format_points, plural
 
 from ._base import Panel

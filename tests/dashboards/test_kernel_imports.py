@@ -20,6 +20,8 @@ HEAVY = (
     "scipy",
     "skops",
     "imblearn",
+    "pandas",
+    "pyarrow",
     "scoring_core.model",
     "scoring_core.service",
     "scoring_core.features",
