@@ -64,7 +64,9 @@ def test_dashboard_end_to_end(servers, browser, shot, api_key):
         "document.querySelector('.scoring-verdict').innerText.includes('Approve')",
         timeout=30_000,
     )
-    assert str(approved["client_id"]) in page.locator("[data-testid=profile-client]").inner_text()
+    # the panels update one after the other (the gauge first): wait for the profile, never read
+    # it at once (reading it right after the verdict changed made this test fail now and then)
+    page.locator("[data-testid=profile-client]").filter(has_text=str(approved["client_id"])).wait_for()
     shot(page, "02_client_picked")
 
     # the comparison tab draws the population views
