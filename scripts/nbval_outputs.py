@@ -43,6 +43,7 @@ def refresh(path: Path, timeout: int = 1800) -> int:
             cell.outputs = []
             cell.execution_count = None
             cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)  # the widget state of a run is output, not source
     nbformat.write(nb, path)
     return checked
 

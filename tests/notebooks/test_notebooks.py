@@ -100,3 +100,14 @@ def test_every_notebook_is_run_by_a_test():
         if nbval:
             nb = nbformat.read(path, as_version=4)
             assert any(c.source.startswith(CHECK) for c in nb.cells), f"{path.name}: nbval checks no cell"
+
+
+def test_committed_notebooks_hold_no_run_state():
+    """Outputs stay only in the cells nbval checks, and no widget state is committed."""
+
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert "widgets" not in nb.metadata, f"{path.name}: widget state committed"
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.outputs:
+                assert cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT"), f"{path.name}: outputs committed"
