@@ -6,8 +6,9 @@ The names are imported on first use (PEP 562), so that importing one light submo
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .loader import (
@@ -67,17 +68,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name], __name__), name)
-    else:
-        try:  # a submodule, e.g. ``package.loader``
-            value = import_module(f".{name}", __name__)
-        except ModuleNotFoundError:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+lazy_exports(__name__, _EXPORTS)
