@@ -45,13 +45,3 @@ def test_plural_agreement():
     assert plural(2, "fr", "jour", "jours") == "jours"
     with pytest.raises(ValueError, match="language"):
         format_number(1, "de")
-
-
-def test_an_exported_name_is_not_replaced_by_its_submodule():
-    """``scoring_core.explain.reasons`` is the function even after the ``reasons`` module loads."""
-    import importlib
-
-    importlib.import_module("scoring_core.explain.reasons")
-    from scoring_core.explain import reasons
-
-    assert callable(reasons) and not isinstance(reasons, type(importlib))
