@@ -20,15 +20,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "screenshots"
-CHROMIUM = os.environ.get("SCORING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 KEY = "browser-test-key"
 
 
@@ -81,11 +72,6 @@ def stop(procs: list[subprocess.Popen]) -> None:
 @pytest.fixture(scope="module")
 def api(synth_dir, tmp_path_factory):
     """A quick model trained on the synthetic data, served by ``scoring_core serve``."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium; .ci/run does) "
-            "or set SCORING_CHROMIUM"
-        )
     tmp = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "SCORING_API_KEY": KEY, "SCORING_NO_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
     model = tmp / "model"
@@ -161,16 +147,6 @@ def servers(api):
         yield {"url": url, "clients": api["clients"], "api": api["url"], "voila": proc, "voila_log": log}
     finally:
         stop([proc])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def _shot(page, name: str) -> None:

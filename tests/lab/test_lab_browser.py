@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,15 +26,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = ROOT / "notebooks" / "00_widgets_tour.ipynb"
 SHOTS = ROOT / "build" / "screenshots"
-CHROMIUM = os.environ.get("SCORING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: plots each widget cell draws when it is shown (the dashboard: those of its first tab and sidebar)
 PLOTS = {
     "ScoreGauge": 1,
@@ -49,24 +39,13 @@ PLOTS = {
 }
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, free_port):
     """JupyterLab on a directory holding a copy of the tour notebook (its kernel writes there)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium; .ci/run does) "
-            "or set SCORING_CHROMIUM"
-        )
     root = tmp_path_factory.mktemp("lab")
     shutil.copy(TOUR, root / TOUR.name)
     state = root / ".jupyter"
-    port, token = _port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(state / "config"),
@@ -111,16 +90,6 @@ def lab(tmp_path_factory):
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 # -- in the page ------------------------------------------------------------------------------
