@@ -115,6 +115,7 @@ def render_methodology(
                 execution_timeout=timeout,
                 log_output=False,
                 extra_arguments=["--log-level=ERROR"],  # no kernel start-up chatter on stderr
+                kernel_manager_class=_quiet_kernel_manager(),
             )
         except pm.PapermillExecutionError as exc:
             evalue = str(exc.evalue).splitlines()[0] if exc.evalue else ""
@@ -133,3 +134,20 @@ def render_methodology(
                 shutil.copyfile(executed, part)
     log.info("methodology note of model %s written to %s", model.version, out)
     return out
+
+
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernel does not write to our stderr: the CLI's error must be its
+    one line, not followed by what the kernel prints while it is shut down (for example
+    libzmq's ``Assertion failed: pfd.revents & POLLIN``). The notebook's own output and errors
+    come back as messages, not through the kernel's stderr."""
+    import subprocess
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stderr"] = subprocess.DEVNULL
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager

@@ -141,3 +141,21 @@ def test_report_without_papermill_says_what_to_install(tmp_path, model_dir, synt
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pip install -e '.[notebooks]'" in err[0] and "papermill" in err[0]
+
+
+def test_the_report_kernel_writes_nothing_to_our_stderr(tmp_path):
+    """What the kernel process prints on its stderr (libzmq assertions at shutdown, for one)
+    never reaches the CLI's stderr, whose error is one line."""
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import nbformat, papermill as pm\n"
+        "from scoring_reports.methodology import _quiet_kernel_manager\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(\"import os; os.write(2, b'KERNEL-STDERR')\")])\n"
+        "nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}\n"
+        f"nbformat.write(nb, {str(tmp_path / 'in.ipynb')!r})\n"
+        f"pm.execute_notebook({str(tmp_path / 'in.ipynb')!r}, {str(tmp_path / 'out.ipynb')!r}, progress_bar=False,\n"
+        "                    kernel_manager_class=_quiet_kernel_manager())\n"
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "KERNEL-STDERR" not in proc.stderr + proc.stdout
