@@ -112,6 +112,19 @@ def test_french_and_errors(servers, browser, shot):
     assert any(w in _verdict(page) for w in ("Accord", "Refus"))
     assert "Principaux facteurs" in page.content()
     shot(page, "06_french")
+
+    # the printable summary: the advisor clicks, the page to hand over shows this client, in French
+    page.locator(".scoring-summary-button").click()
+    preview = page.frame_locator("iframe.scoring-summary-preview")
+    body = preview.locator("body")
+    body.wait_for(timeout=30_000)
+    text = body.inner_text()
+    assert str(cid) in text
+    assert any(w in text for w in ("accord", "Accord", "refus", "Refus"))
+    assert "TARGET" not in text and "Decision" not in text
+    assert page.locator("a.scoring-summary-link").get_attribute("href").startswith("data:text/html")
+    shot(page, "06b_french_summary")
+
     page.goto(f"{servers['url']}?client=999999999", timeout=90_000)
     alert = page.locator("[data-testid=dashboard-error]")
     alert.wait_for(timeout=90_000)
