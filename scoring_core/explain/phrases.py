@@ -23,43 +23,41 @@ import math
 from ..data.schema import DAYS_SENTINEL
 from ..formatting import format_money, format_number, format_percent, plural
 from ._rules import info
-from .labels import _is_missing, feature_label
+from .labels import _WORDS, _is_missing, feature_label
 
 __all__ = ["duration_text", "fact_text", "missing_text", "value_text", "rank_text", "is_missing"]
 
+#: Words of the reasons; the units, "ago"/"in", yes/no and "not employed" are those of the labels.
 _W = {
-    "en": {
-        "year": ("year", "years"),
-        "month": ("month", "months"),
-        "day": ("day", "days"),
-        "ago": "{} ago",
-        "in": "in {}",
-        "today": "on the day of the application",
-        "under_day": "less than a day",
-        "yes": "yes",
-        "no": "no",
-        "not_employed": "not employed",
-        "not_provided": "{label}: not provided",
-        "above": "above {pct} of clients",
-        "below": "below {pct} of clients",
-        "typical": "as for most clients",
-    },
-    "fr": {
-        "year": ("an", "ans"),
-        "month": ("mois", "mois"),
-        "day": ("jour", "jours"),
-        "ago": "il y a {}",
-        "in": "dans {}",
-        "today": "le jour de la demande",
-        "under_day": "moins d'un jour",
-        "yes": "oui",
-        "no": "non",
-        "not_employed": "sans emploi",
-        "not_provided": "{label} : non renseigné",
-        "above": "au-dessus de {pct} des clients",
-        "below": "en dessous de {pct} des clients",
-        "typical": "comme la plupart des clients",
-    },
+    lang: {
+        "year": _WORDS[lang]["years"],
+        "month": _WORDS[lang]["months"],
+        "day": _WORDS[lang]["days"],
+        "ago": _WORDS[lang]["ago"],
+        "in": _WORDS[lang]["ahead"],
+        "yes": _WORDS[lang]["yes"],
+        "no": _WORDS[lang]["no"],
+        "not_employed": _WORDS[lang]["not employed"],
+        **own,
+    }
+    for lang, own in {
+        "en": {
+            "today": "on the day of the application",
+            "under_day": "less than a day",
+            "not_provided": "{label}: not provided",
+            "above": "above {pct} of clients",
+            "below": "below {pct} of clients",
+            "typical": "as for most clients",
+        },
+        "fr": {
+            "today": "le jour de la demande",
+            "under_day": "moins d'un jour",
+            "not_provided": "{label} : non renseigné",
+            "above": "au-dessus de {pct} des clients",
+            "below": "en dessous de {pct} des clients",
+            "typical": "comme la plupart des clients",
+        },
+    }.items()
 }
 
 #: What a missing value means, by feature-name prefix (longest first), EN/FR.
