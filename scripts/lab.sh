@@ -11,4 +11,6 @@ source scripts/_setup.sh lab
 python -m ipykernel install --sys-prefix --name pret-a-depenser-scoring \
     --display-name "Python (pret-a-depenser-scoring)" >/dev/null
 echo ">> kernel 'Python (pret-a-depenser-scoring)' registered in $(python -c 'import sys; print(sys.prefix)')"
-exec jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 "$@"
+ROOT_ARGS=()
+if [ "$(id -u)" -eq 0 ]; then ROOT_ARGS=(--allow-root); fi  # Jupyter refuses root otherwise (containers, CI)
+exec jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 "${ROOT_ARGS[@]}" "$@"
