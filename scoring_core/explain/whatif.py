@@ -84,8 +84,6 @@ class WhatIfError(ScoringError):
     """A what-if change names an unknown field or has a value of the wrong type."""
 
 
-
-
 def loan_changes(
     application: pd.DataFrame, changes: Mapping[str, object], pricing: LoanPricing | None = None
 ) -> dict[str, object]:
@@ -263,13 +261,18 @@ class Counterfactual:
 
 def _candidates(credit: float, term0: float) -> list[tuple[float, int]]:
     """Rounded amounts from the request down to 30% of it, crossed with whole terms from the
-    current one up to 60 months (or the current term when it is longer)."""
+    current one up to 60 months (or the current term when it is longer).
+
+    The request itself (its amount at its own term, rounded) is not a candidate: it only
+    re-prices the same loan, and "the same credit over the same term for a slightly different
+    payment" is not an offer an advisor can make.
+    """
     amounts = sorted(
         {round_amount(credit * s, down=True) for s in np.linspace(1.0, _MIN_CREDIT_SHARE, 15)}, reverse=True
     )
     start = max(1, int(round(term0)))
     terms = sorted({start, *(t for t in _STANDARD_TERMS if start < t <= _MAX_PAYMENTS)})
-    return [(c, t) for c in amounts for t in terms]
+    return [(c, t) for c in amounts for t in terms if c < credit or t > start]
 
 
 def _message(offer: Offer, p: float) -> str:

@@ -148,6 +148,8 @@ def test_the_counterfactual_is_an_offer_that_is_approved_when_scored(full_servic
             60, cf.current.term_months
         )
         assert offer.credit <= cf.current.credit
+        # an offer changes the loan: a smaller amount or a longer term, never the request re-priced
+        assert offer.credit < cf.current.credit or offer.term_months > cf.current.term_months
         assert cf.changes == {"AMT_CREDIT": offer.credit, "AMT_ANNUITY": offer.annuity}
         # the offer rescored through the what-if is approved, with the same probability
         e = service.what_if(int(cid), {"AMT_CREDIT": offer.credit, TERM_FIELD: offer.term_months})
@@ -166,6 +168,19 @@ def test_the_counterfactual_is_an_offer_that_is_approved_when_scored(full_servic
             "annuity": offer.annuity,
         }
     assert found >= 1
+
+
+@pytest.mark.parametrize(
+    ("credit", "term0"), [(450_000.0, 28.7), (450_000.0, 29.4), (451_234.0, 12.0), (80_000.0, 60.0)]
+)
+def test_the_request_itself_is_never_a_candidate_offer(credit, term0):
+    from scoring_core.explain.whatif import _candidates
+
+    grid = _candidates(credit, term0)
+    assert grid
+    start = round(term0)
+    assert all(c < credit or t > start for c, t in grid)
+    assert (round_amount(credit, down=True), start) in grid or round_amount(credit, down=True) == credit
 
 
 def test_an_approved_client_needs_no_offer(service):
