@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "tr"]
+from scoring_core.languages import LANGUAGES
 
-LANGUAGES = ("en", "fr")
+__all__ = ["LANGUAGES", "tr"]
 
 _STRINGS: dict[str, tuple[str, str]] = {
     # dashboard

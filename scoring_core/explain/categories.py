@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 
 from ..data.schema import MISSING_TOKENS, SCHEMAS
+from ..languages import LANGUAGES, check_language
 
 __all__ = ["CATEGORY_LABELS", "categorical_columns", "category_label", "category_levels"]
 
@@ -427,9 +428,7 @@ def category_label(column: str, level: object, lang: str = "en") -> str:
     ValueError
         For an unknown language.
     """
-    if lang not in ("en", "fr"):
-        raise ValueError(f"unknown language {lang!r}; expected one of en, fr")
-    i = 0 if lang == "en" else 1
+    i = LANGUAGES.index(check_language(lang))
     if _is_missing(level) or str(level) in MISSING_TOKENS:
         return _MISSING[i]
     text = str(level)

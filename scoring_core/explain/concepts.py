@@ -30,6 +30,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..languages import check_language
+
 __all__ = [
     "CONCEPTS",
     "Concept",
@@ -211,8 +213,7 @@ def concept_label(key: str, lang: str = "en") -> str:
     KeyError
         For an unknown concept key.
     """
-    if lang not in ("en", "fr"):
-        raise ValueError(f"unknown language {lang!r}; use en or fr")
+    check_language(lang)
     return _BY_KEY[key].label(lang)
 
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..data.schema import DAYS_SENTINEL
+from ..languages import LANGUAGES, check_language
 from ._raw_labels import RAW_LABELS, TABLE_LABELS
 from ._rules import VOWELS, humanize, info
 
@@ -48,7 +49,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES: tuple[str, ...] = ("en", "fr")
 #: The values :func:`feature_unit` returns.
 UNITS: tuple[str, ...] = (
     "years_from_days",
@@ -66,8 +66,7 @@ UNITS: tuple[str, ...] = (
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    check_language(lang)
 
 
 # -- public API: labels ----------------------------------------------------------------------------------
