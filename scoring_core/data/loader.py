@@ -183,7 +183,13 @@ def _read_parquet(path: Path, schema: TableSchema) -> pa.Table:
         raise DataError(f"{path.name}: not a valid parquet file ({exc})") from None
     present = [c for c in names if c in schema.columns]
     _check_required(schema, present)
-    table = pq.read_table(path, columns=present)
+    return _conform_parquet(pq.read_table(path, columns=present), schema)
+
+
+def _conform_parquet(table: pa.Table, schema: TableSchema) -> pa.Table:
+    """The schema's arrow types for the columns of ``table`` read from parquet (also used
+    on row groups by ``scoring_core.distributed``, so both paths convert one way)."""
+    present = list(table.column_names)
     types = _arrow_types(schema, present)
     arrays = []
     for col in present:

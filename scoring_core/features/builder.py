@@ -169,23 +169,40 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         absent = [name for name in HISTORY_TABLES if name not in present]
         if absent:
             logger.info("history tables not featurized (absent at fit): %s", ", ".join(absent))
-        self.history_tables_ = tuple(present)
-        self.categories_ = {
+        categories = {
             column: observed_levels(app[column], None, _MAX_APPLICATION_LEVELS)
             if column in app.columns
             else []
             for column in APPLICATION_CATEGORICAL
         }
-        self.levels_ = fit_levels(tables, clients, present, self.max_levels)
+        levels = fit_levels(tables, clients, present, self.max_levels)
+        empty = {name: get_table(tables, name).iloc[:0] for name in present}
+        return self._set_fitted(present, categories, levels, empty)
+
+    def _set_fitted(
+        self,
+        present: list[str],
+        categories: dict[str, list[str]],
+        levels: dict[str, dict[str, list[str]]],
+        empty: Tables,
+    ) -> FeatureBuilder:
+        """Set the fitted attributes from the tables featurized and the levels observed.
+
+        ``empty`` holds a frame with no rows (the columns and dtypes) of every table in
+        ``present``. Shared by :meth:`fit` and fits whose counts are gathered elsewhere
+        (``scoring_core.distributed``), so both derive the output columns one way.
+        """
+        self.history_tables_ = tuple(present)
+        self.categories_ = categories
+        self.levels_ = levels
 
         # Names come from the very code that computes the values, run on no rows.
-        empty = {name: get_table(tables, name).iloc[:0] for name in present}
         blocks = {
             _APPLICATION_BLOCK: list(APPLICATION_CATEGORICAL) + list(APPLICATION_NUMERIC),
             _DOMAIN_BLOCK: list(DOMAIN_FEATURES),
         }
         for table, block in history_blocks(
-            empty, KeyIndex(np.empty(0, np.int64)), present, self.levels_, self._params()
+            empty, KeyIndex(np.empty(0, np.int64)), self.history_tables_, self.levels_, self._params()
         ):
             blocks[table] = block[0]
         self.table_features_ = blocks

@@ -7,7 +7,7 @@ rows: the same code serves the batch, a partition of clients, or one client.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,14 @@ from .previous import PREVIOUS_SHARE_COLUMNS, previous_features
 from .spec import FeatureParams, HistorySpec
 from .validation import get_table, id_values
 
-__all__ = ["HISTORY_SPECS", "BUREAU_BALANCE_PREFIX", "fit_levels", "history_blocks", "observed_levels"]
+__all__ = [
+    "HISTORY_SPECS",
+    "BUREAU_BALANCE_PREFIX",
+    "fit_levels",
+    "history_blocks",
+    "levels_from_counts",
+    "observed_levels",
+]
 
 #: The history tables keyed by ``SK_ID_CURR``, in feature order.
 HISTORY_SPECS: tuple[HistorySpec, ...] = (
@@ -55,8 +62,17 @@ def observed_levels(series: pd.Series, keep: np.ndarray | None, max_levels: int)
     else:
         values = series if keep is None else series[keep]
         pairs = [(str(level), int(n)) for level, n in values.value_counts(dropna=True).items()]
-    top = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:max_levels]
-    return sorted(level for level, _ in top)
+    return levels_from_counts(pairs, max_levels)
+
+
+def levels_from_counts(pairs: Iterable[tuple[str, int]], max_levels: int) -> list[str]:
+    """The ``max_levels`` most frequent levels of ``(level, count)`` pairs, sorted by name.
+
+    Ties are broken by name; levels with a zero count are never kept. The same rule as
+    :func:`observed_levels`, for counts gathered elsewhere (e.g. merged over partitions).
+    """
+    top = sorted(((str(level), int(n)) for level, n in pairs if n), key=lambda pair: (-pair[1], pair[0]))
+    return sorted(level for level, _ in top[:max_levels])
 
 
 def fit_levels(
