@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from ..data.schema import DAYS_SENTINEL
+from ..data.schema import DAYS_SENTINEL, SCHEMAS
 from ..formatting import format_money, format_number, format_percent, plural
 from ._rules import info
 from .labels import _WORDS, _is_missing, feature_label
@@ -48,6 +48,7 @@ _W = {
             "above": "above {pct} of clients",
             "below": "below {pct} of clients",
             "typical": "as for most clients",
+            "scale": "{value} on a scale of 0 to 1",
         },
         "fr": {
             "today": "le jour de la demande",
@@ -56,6 +57,7 @@ _W = {
             "above": "au-dessus de {pct} des clients",
             "below": "en dessous de {pct} des clients",
             "typical": "comme la plupart des clients",
+            "scale": "{value} sur une échelle de 0 à 1",
         },
     }.items()
 }
@@ -113,6 +115,13 @@ _PERIODS = {"AMT_ANNUITY": "month", "AMT_INCOME_TOTAL": "year", "INCOME_PER_FAMI
 _FLAG_CATEGORIES = {"Y": "yes", "N": "no", "Yes": "yes", "No": "no"}
 #: Numbers of monthly payments, read as a loan term in whole months ("11 months").
 _MONTH_COUNTS = frozenset({"CREDIT_TERM"})
+
+#: The building's description (areas, floors, age of the building...) comes normalised to 0-1 in
+#: the data: "0.01" means nothing to a client, so a reason says where the client stands instead.
+_APP = SCHEMAS["application_test"]
+_NORMALISED = frozenset(
+    c for c in _APP.columns if c.endswith(("_AVG", "_MODE", "_MEDI")) and c not in _APP.categorical
+)
 
 
 def is_missing(value: object) -> bool:
@@ -209,6 +218,8 @@ def value_text(feature: str, value: object, lang: str = "en") -> str:
         return format_money(x, lang, period=_PERIODS.get(feature))
     if unit == "count":
         return format_number(x, lang, 0 if float(x).is_integer() else 1)
+    if feature in _NORMALISED:
+        return w["scale"].format(value=format_number(x, lang, 2))
     if unit == "score":
         return format_number(x, lang, 2)
     if unit == "ratio":
@@ -250,6 +261,8 @@ def fact_text(feature: str, value: object, percentile: float | None, lang: str =
         return text[:1].upper() + text[1:]
     label = feature_label(feature, lang)
     colon = " : " if lang == "fr" else ": "
+    if feature in _NORMALISED and percentile is not None:  # a 0-1 index: only its rank speaks
+        return f"{label}{colon}{rank_text(feature, percentile, lang)}"
     body = f"{label}{colon}{value_text(feature, value, lang)}"
     if percentile is not None and rankable(feature):
         body += f" ({rank_text(feature, percentile, lang)})"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from scoring_core.explain import concept_of, reason_text
-from scoring_core.explain.phrases import duration_text, value_text
+from scoring_core.explain.phrases import duration_text, fact_text, value_text
 from scoring_core.explain.population import Population
 
 _CODE = re.compile(r"\b[A-Z][A-Z_0-9]{3,}\b")
@@ -120,3 +120,16 @@ def test_missing_values_say_what_is_missing():
     assert en("CC_AMT_BALANCE_MEAN").startswith("No credit card with us")
     assert en("EXT_SOURCE_2").startswith("External credit score 2 not available")
     assert en("AMT_GOODS_PRICE").startswith("Goods price: not provided")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_building_indices_read_as_a_rank_not_as_a_0_to_1_number(lang):
+    # the data normalises the building's description to 0-1: "0.01" tells a client nothing
+    for feature in ("COMMONAREA_MODE", "LIVINGAREA_AVG", "FLOORSMAX_MEDI", "TOTALAREA_MODE"):
+        text = fact_text(feature, 0.0102, 85.0, lang)
+        assert not re.search(r"\d[.,]\d", text), text
+        assert "85" in text, text
+        # without a population to rank against, the value says what scale it is on
+        assert ("0 to 1" if lang == "en" else "0 à 1") in fact_text(feature, 0.0102, None, lang)
+    # a categorical description of the building keeps its category
+    assert "0 to 1" not in fact_text("HOUSETYPE_MODE", "block of flats", 50.0, "en")
