@@ -289,6 +289,7 @@ class PortfolioClient(BaseModel):
     client_id: int
     probability: float
     decision: Literal["approve", "refuse"]
+    grade: str | None = Field(None, description="risk grade of the model's master scale (A = lowest risk)")
 
 
 class Portfolio(BaseModel):

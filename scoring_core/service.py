@@ -2,25 +2,30 @@
 the explainer and the reference population.
 
 The API and the in-process dashboard backend both wrap a :class:`ScoringService`; nothing
-here reads a file or builds a model per request.
+here reads a file or builds a model per request. A score's JSON (``client_id, probability,
+threshold, decision, grade, model_version``) is built in one place, :meth:`ScoringService.scores`,
+for known clients, what-ifs, new applications and the portfolio alike.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .data import Dataset, load_dataset
+from .data import Dataset, load_dataset, normalize_table
 from .errors import ScoringError, UnknownClientError
 from .explain.local import Explainer, Explanation, json_value
-from .explain.population import Bivariate, FeatureComparison, Population, SimilarClients
+from .explain.population import Bivariate, FeatureComparison, Population
 from .explain.reasons import reasons
 from .explain.whatif import Counterfactual, LoanPricing, counterfactual, what_if_features
-from .features import HistoryStore
+from .features import HistoryStore, new_client_tables
 from .model.artifact import load_model
 from .model.scoring import ScoringModel
 from .model.tables import check_tables
@@ -51,15 +56,25 @@ PROFILE_FIELDS = (
 
 
 class ScoringService:
-    """Scores, explanations, comparisons and what-ifs for the clients of a data set."""
+    """Scores, explanations, comparisons and what-ifs for the clients of a data set.
+
+    Parameters
+    ----------
+    model : the scoring model.
+    dataset : the clients' tables.
+    allow_missing_tables : score although the data lacks tables the model was trained with
+        (their features are then missing); refused by default (``score --allow-missing-tables``).
+    what_if_cache : clients whose prepared what-if inputs (application row, history features)
+        are kept, least recently used dropped first; ``0`` keeps none.
+    """
 
     def __init__(
         self,
         model: ScoringModel,
         dataset: Dataset,
         *,
-        neighbours_on: int = 10,
         allow_missing_tables: bool = False,
+        what_if_cache: int = 256,
     ):
         t0 = time.perf_counter()
         self.model = model
@@ -86,11 +101,18 @@ class ScoringService:
         if self.explainer.kind == "linear":
             self.explainer.fit_reference(self.features)
         self.population = Population(self.features, self._outcome)
-        self._dependence: tuple[pd.DataFrame, pd.DataFrame] | None = None
-        top = [d["feature"] for d in model.metadata.get("global_importance", [])][: neighbours_on * 2]
-        numeric = [f for f in top if self.population.is_numeric(f)][:neighbours_on]
-        if numeric:
-            self.population.fit_neighbours(numeric)
+        builder = model.builder
+        #: the history features (float32), in the order of the features
+        self._history_names = [
+            name
+            for table, names in builder.table_features_.items()
+            if table in builder.history_tables_
+            for name in names
+            if builder.dtypes_[name] == "float32"
+        ]
+        self._prepared: OrderedDict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
+        self._prepared_size = int(what_if_cache)
+        self._prepared_lock = threading.Lock()
         log.info("scoring service ready: %d clients in %.1fs", len(self.features), time.perf_counter() - t0)
 
     @classmethod
@@ -128,17 +150,43 @@ class ScoringService:
         out["loan"] = self.pricing.to_dict(out.get("AMT_CREDIT"), out.get("AMT_ANNUITY"))
         return out
 
+    def scores(
+        self, client_ids: Sequence[int] | np.ndarray, proba: Sequence[float] | np.ndarray
+    ) -> list[dict]:
+        """The score JSON of each client: ``{client_id, probability, threshold, decision, grade,
+        model_version}`` (the one place a score is built: known clients, what-ifs, new
+        applications, the portfolio)."""
+        p = np.asarray(proba, dtype=float)
+        decisions = self.model.decide(p)
+        grades = self.model.grade(p)
+        m = self.model
+        return [
+            {
+                "client_id": None if c is None else int(c),
+                "probability": float(v),
+                "threshold": m.threshold,
+                "decision": str(d),
+                "grade": None if g is None else str(g),
+                "model_version": m.version,
+            }
+            for c, v, d, g in zip(client_ids, p, decisions, grades, strict=True)
+        ]
+
     def score(self, client_id: int) -> dict:
         cid = self._check(client_id)
-        p = float(self.probabilities.loc[cid])
-        return {
-            "client_id": cid,
-            "probability": p,
-            "threshold": self.model.threshold,
-            "decision": str(self.model.decide(np.array([p]))[0]),
-            "grade": self.model.grade(np.array([p]))[0],
-            "model_version": self.model.version,
-        }
+        return self.scores([cid], [self.probabilities.loc[cid]])[0]
+
+    def score_of(self, explanation: Explanation) -> dict:
+        """The score JSON of an explanation (e.g. a what-if's)."""
+        return self.scores([explanation.client_id], [explanation.probability])[0]
+
+    @staticmethod
+    def explanation_json(e: Explanation, top: int | None = None) -> dict:
+        """The explanation JSON (the ``explain`` contract), with at most ``top`` reasons."""
+        d = e.to_dict()
+        if top:
+            d["reasons"] = d["reasons"][:top]
+        return d
 
     def explain(self, client_id: int, *, top: int | None = 10, lang: str = "en") -> Explanation:
         cid = self._check(client_id)
@@ -163,12 +211,71 @@ class ScoringService:
     def what_if(
         self, client_id: int, changes: dict, *, top: int | None = 10, lang: str = "en"
     ) -> Explanation:
-        """The client rescored with ``changes`` to application fields (same feature pipeline)."""
+        """The client rescored with ``changes`` to application fields (same feature pipeline,
+        the client's history features reused: they never depend on the application)."""
         cid = self._check(client_id)
+        app, history = self._what_if_inputs(cid)
         X = what_if_features(
-            self.model, self.store.client_tables(cid), changes, self.pricing, history=self.features.loc[[cid]]
+            self.model, {"application": app}, changes, self.pricing, history=history, normalized=True
         )
         return self._finish(self.explainer.explain(X, client_id=cid), top, lang)
+
+    def _what_if_inputs(self, cid: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The client's normalized application row and history features (one ``float32``
+        block), from a bounded least-recently-used cache keyed by model version and client."""
+        key = (self.model.version, cid)
+        with self._prepared_lock:
+            hit = self._prepared.get(key)
+            if hit is not None:
+                self._prepared.move_to_end(key)
+                return hit
+        app = self.store.client_tables(cid)["application"]
+        names = self._history_names
+        history = pd.DataFrame(
+            self.features.loc[[cid], names].to_numpy(dtype=np.float32),
+            index=self.features.index[self.features.index.get_indexer([cid])],
+            columns=names,
+        )
+        if self._prepared_size > 0:
+            with self._prepared_lock:
+                self._prepared[key] = (app, history)
+                while len(self._prepared) > self._prepared_size:
+                    self._prepared.popitem(last=False)
+        return app, history
+
+    def score_applications(
+        self,
+        applications: pd.DataFrame,
+        history: Mapping[str, pd.DataFrame] | None = None,
+        *,
+        explain: bool = False,
+        top: int = 10,
+        lang: str = "en",
+    ) -> list[dict]:
+        """Scores (with ``explain``, each with its ``explanation``) of new applications.
+
+        Parameters
+        ----------
+        applications : application rows (Kaggle application columns, ``SK_ID_CURR`` included).
+        history : history records by table (normalized), linked by ``SK_ID_CURR``.
+
+        Each application is scored on its own with the history records of its ``SK_ID_CURR``
+        through the training feature pipeline; an id repeated in ``applications`` is scored
+        once per application. The results are in the order of the applications.
+        """
+        history = dict(history or {})
+        results: list[dict | None] = [None] * len(applications)
+        for positions in _rounds(applications["SK_ID_CURR"].tolist()):
+            part = normalize_table(applications.iloc[positions].reset_index(drop=True), "application_test")
+            X = self.model.features(new_client_tables(part, history))
+            X = X.loc[part["SK_ID_CURR"].to_numpy()]  # the order of the request
+            scores = self.scores(X.index, self.model.predict_proba(X))
+            if explain:
+                for s, e in zip(scores, self.explain_features(X, top=top, lang=lang), strict=True):
+                    s["explanation"] = self.explanation_json(e, top)
+            for pos, s in zip(positions, scores, strict=True):
+                results[pos] = s
+        return results  # type: ignore[return-value]
 
     def counterfactual(self, client_id: int) -> Counterfactual:
         return counterfactual(self.model, self.client_tables(client_id), self.pricing)
@@ -199,9 +306,7 @@ class ScoringService:
         except ValueError as exc:
             raise ScoringError(str(exc)) from None
 
-    def portfolio(
-        self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = ""
-    ) -> dict:
+    def portfolio(self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = "") -> dict:
         """Clients with their score: riskiest first (``order="risk"``) or by id (``"id"``);
         ``prefix`` keeps the ids that start with it. ``{"total", "clients": [...]}``."""
         if order not in ("risk", "id"):
@@ -213,13 +318,10 @@ class ScoringService:
             p = p[p.index.astype(str).str.startswith(prefix)]
         p = p.sort_values(ascending=False, kind="mergesort") if order == "risk" else p.sort_index()
         page = p.iloc[offset : offset + limit]
-        decisions = self.model.decide(page.to_numpy())
+        keep = ("client_id", "probability", "decision", "grade")
         return {
             "total": int(len(p)),
-            "clients": [
-                {"client_id": int(c), "probability": float(v), "decision": str(d)}
-                for c, v, d in zip(page.index, page.to_numpy(), decisions, strict=True)
-            ],
+            "clients": [{k: s[k] for k in keep} for s in self.scores(page.index, page.to_numpy())],
         }
 
     def model_summary(self) -> dict:
@@ -246,21 +348,15 @@ class ScoringService:
             "threshold_curve": meta.get("threshold_curve"),
         }
 
-    def dependence(self, feature: str, *, sample: int = 2000, seed: int = 0) -> pd.DataFrame:
-        """Value against contribution (log-odds) of ``feature`` over a sample of clients.
 
-        The sample's contributions are computed once and kept, so that every feature's
-        dependence plot after the first is a lookup.
-        """
-        self._feature(feature)
-        if self._dependence is None:
-            n = min(sample, len(self.features))
-            X = self.features.sample(n, random_state=seed) if n < len(self.features) else self.features
-            contrib, _ = self.explainer.contributions(X)
-            self._dependence = (X, pd.DataFrame(contrib, index=X.index, columns=self.features.columns))
-        X, contrib = self._dependence
-        return pd.DataFrame({"value": X[feature], "shap": contrib[feature]})
-
-    def similar(self, client_id: int, k: int = 50) -> SimilarClients:
-        cid = self._check(client_id)
-        return self.population.similar(self.features.loc[[cid]], k=k, exclude=cid)
+def _rounds(ids: list[int]) -> list[list[int]]:
+    """Positions split so that no id repeats within a round (k-th occurrences together)."""
+    seen: Counter = Counter()
+    rounds: list[list[int]] = []
+    for pos, cid in enumerate(ids):
+        k = seen[cid]
+        seen[cid] += 1
+        if k == len(rounds):
+            rounds.append([])
+        rounds[k].append(pos)
+    return rounds

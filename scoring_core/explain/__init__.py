@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
     from .local import OTHER_FEATURES, Contribution, Explainer, Explanation, Group
     from .phrases import fact_text, missing_text, value_text
-    from .population import Bivariate, FeatureComparison, Population, SimilarClients
+    from .population import Bivariate, FeatureComparison, Population
     from .reasons import Reason, reason_text, reasons
     from .whatif import (
         ACTIONABLE_FIELDS,
@@ -55,7 +55,6 @@ _EXPORTS = {
     "Bivariate": ".population",
     "FeatureComparison": ".population",
     "Population": ".population",
-    "SimilarClients": ".population",
     "Reason": ".reasons",
     "reason_text": ".reasons",
     "reasons": ".reasons",
@@ -88,7 +87,6 @@ __all__ = [
     "FeatureComparison",
     "Population",
     "Reason",
-    "SimilarClients",
     "WhatIfError",
     "apply_changes",
     "counterfactual",

@@ -1,4 +1,4 @@
-"""How a client compares with other clients: percentiles, distributions, similar clients."""
+"""How a client compares with other clients: percentiles, distributions, two-feature bins."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Population", "FeatureComparison", "SimilarClients", "Bivariate"]
+__all__ = ["Population", "FeatureComparison", "Bivariate"]
 
 
 @dataclass
@@ -47,16 +47,6 @@ class Bivariate:
         return asdict(self)
 
 
-@dataclass
-class SimilarClients:
-    """The nearest clients on the given features and their observed default rate."""
-
-    features: list[str]
-    client_ids: list[int]
-    n_labelled: int
-    default_rate: float | None
-
-
 class Population:
     """Reference clients (feature rows and, where known, their outcome), indexed once.
 
@@ -74,7 +64,6 @@ class Population:
             "repaid": (self.y == 0).to_numpy(),
             "defaulted": (self.y == 1).to_numpy(),
         }
-        self._nn = None
 
     def _values(self, feature: str, group: str) -> np.ndarray:
         key = (feature, group)
@@ -180,44 +169,17 @@ class Population:
             cx = _float_or_none(client[x].iloc[0])
             cy = _float_or_none(client[y].iloc[0])
         return Bivariate(
-            x, y, color, ex.tolist(), ey.tolist(),
-            counts.reshape(bins, bins).tolist(), values, min_count, cx, cy,
+            x,
+            y,
+            color,
+            ex.tolist(),
+            ey.tolist(),
+            counts.reshape(bins, bins).tolist(),
+            values,
+            min_count,
+            cx,
+            cy,
         )
-
-    # -- similar clients ------------------------------------------------------------------
-    def fit_neighbours(self, features: list[str]) -> Population:
-        """Index clients on the percentile ranks of ``features`` (numeric ones) for :meth:`similar`."""
-        from sklearn.neighbors import NearestNeighbors
-
-        feats = [f for f in features if f in self.X.columns and self.is_numeric(f)]
-        if not feats:
-            raise ValueError("no numeric feature to find similar clients on")
-        Z = self._ranks(self.X[feats])
-        self._nn = (feats, NearestNeighbors().fit(Z))
-        return self
-
-    def _ranks(self, frame: pd.DataFrame) -> np.ndarray:
-        cols = []
-        for f in frame.columns:
-            v = self._values(f, "all")
-            x = frame[f].to_numpy(dtype=float, na_value=np.nan)
-            r = np.searchsorted(v, x, "left") / max(1, len(v))
-            cols.append(np.where(np.isnan(x), 0.5, r))
-        return np.column_stack(cols)
-
-    def similar(self, row: pd.DataFrame, k: int = 50, exclude: int | None = None) -> SimilarClients:
-        """The ``k`` most similar clients to the one-row ``row`` and their default rate."""
-        if self._nn is None:
-            raise RuntimeError("call fit_neighbours first")
-        feats, nn = self._nn
-        dist, idx = nn.kneighbors(self._ranks(row[feats]), n_neighbors=min(k + 1, len(self.X)))
-        ids = self.X.index.to_numpy()[idx[0]]
-        keep = ids != exclude if exclude is not None else np.ones(len(ids), dtype=bool)
-        ids, rows = ids[keep][:k], idx[0][keep][:k]
-        labels = self.y.to_numpy()[rows]
-        labels = labels[~np.isnan(labels)]
-        rate = float(labels.mean()) if len(labels) else None
-        return SimilarClients(feats, [int(i) for i in ids], int(len(labels)), rate)
 
 
 def _float_or_none(v) -> float | None:

@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..data.constraints import check_application_value
 from ..data.loader import normalize_table
-from ..data.schema import SCHEMAS
+from ..data.schema import DAYS_SENTINEL, MISSING_TOKENS, SCHEMAS
 from ..errors import ScoringError
 from .pricing import _MAX_TERM, MAX_OFFER_TERM, MIN_CREDIT_SHARE, TERM_FIELD, LoanPricing, round_amount
 
@@ -128,11 +128,19 @@ def loan_changes(
 
 
 def apply_changes(
-    application: pd.DataFrame, changes: Mapping[str, object], pricing: LoanPricing | None = None
+    application: pd.DataFrame,
+    changes: Mapping[str, object],
+    pricing: LoanPricing | None = None,
+    *,
+    normalized: bool = False,
 ) -> pd.DataFrame:
     """A copy of the one-row ``application`` with ``changes`` applied, normalized.
 
     A term (:data:`TERM_FIELD`) becomes the annuity it gives (:func:`loan_changes`).
+    ``normalized``: ``application`` is already normalized (a row of a loaded data set, e.g.
+    from :class:`~scoring_core.features.HistoryStore`), so only the changed columns are
+    converted, as :func:`~scoring_core.data.normalize_table` converts them (a whole-row
+    normalization costs several milliseconds per what-if).
 
     Raises
     ------
@@ -151,10 +159,14 @@ def apply_changes(
             check_application_value(col, value)
         except ScoringError as exc:
             raise WhatIfError(str(exc)) from None
-        if col in _APP.categorical:
+        if normalized:
+            row[col] = _normalized_column(col, value)
+        elif col in _APP.categorical:
             row[col] = pd.Categorical([value])
         else:
             row[col] = np.float32(np.nan if value is None else value)
+    if normalized:
+        return row
     try:
         return normalize_table(row[list(_APP.columns)], "application_test")
     except ScoringError as exc:
@@ -167,17 +179,32 @@ def what_if_features(
     changes: Mapping[str, object],
     pricing: LoanPricing | None = None,
     history: pd.DataFrame | None = None,
+    *,
+    normalized: bool = False,
 ) -> pd.DataFrame:
     """Feature row of the client's application with ``changes``, history unchanged.
 
     ``history``: the client's current feature row (same model); its history features are
     reused instead of being recomputed from ``client_tables`` (same values, less than half
     the cost of a what-if: history features never depend on the application).
+    ``normalized``: the application row is already normalized (see :func:`apply_changes`).
     """
-    app = apply_changes(client_tables["application"], changes, pricing)
+    app = apply_changes(client_tables["application"], changes, pricing, normalized=normalized)
     if history is not None:
         return model.builder.transform({"application": app}, history=history)
     return model.features({**client_tables, "application": app})
+
+
+def _normalized_column(column: str, value) -> pd.Categorical | np.ndarray:
+    """One validated value of an application column as :func:`normalize_table` stores it:
+    a category (``XNA``/``XAP`` missing) or ``float32`` (the "no date" sentinel missing)."""
+    if column in _APP.categorical:
+        level = None if value is None or value in MISSING_TOKENS else str(value)
+        return pd.Categorical([level], categories=[] if level is None else [level])
+    x = np.float32(np.nan if value is None else value)
+    if column in _APP.sentinel_columns and x == DAYS_SENTINEL:
+        x = np.float32(np.nan)
+    return np.array([x], dtype=np.float32)
 
 
 def _replicate(client_tables: Mapping[str, pd.DataFrame | None], apps: pd.DataFrame) -> dict:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_core.errors import ScoringError, UnknownClientError
+from scoring_core.errors import UnknownClientError
 from scoring_core.explain import ACTIONABLE_FIELDS, OTHER_FEATURES, Explainer, WhatIfError, counterfactual
 from scoring_core.service import ScoringService
 
@@ -183,14 +183,11 @@ def test_counterfactual_for_an_approved_client(service):
     assert cf.found and cf.changes == {}
 
 
-def test_population_comparison_and_similar_clients(service):
+def test_population_comparison(service):
     cid = int(service.client_ids[5])
     comp = service.compare(cid, "EXT_SOURCES_MEAN")
     assert 0 <= comp.percentile_all <= 100 and len(comp.bins) == len(comp.counts_all) + 1
     assert sum(comp.counts_all) >= sum(comp.counts_repaid) + sum(comp.counts_defaulted) - 1
-    sim = service.similar(cid, k=20)
-    assert len(sim.client_ids) == 20 and cid not in sim.client_ids
-    assert 0 <= sim.default_rate <= 1
     cat = service.compare(cid, "NAME_EDUCATION_TYPE")
     assert cat.categories and "all" in cat.categories
 
@@ -226,13 +223,3 @@ def test_reason_sentences():
     assert reason_text("BUREAU_AMT_CREDIT_SUM_SUM", float("nan"), 1, None, "en").startswith(
         "No credit bureau record"
     )
-
-
-def test_dependence_data(service):
-    dep = service.dependence("EXT_SOURCES_MEAN", sample=300)
-    assert list(dep.columns) == ["value", "shap"] and len(dep) == 300
-    direct, _ = service.explainer.contributions(service.features.loc[dep.index[:5]])
-    col = list(service.features.columns).index("EXT_SOURCES_MEAN")
-    np.testing.assert_allclose(dep["shap"].iloc[:5], direct[:, col])
-    with pytest.raises(ScoringError, match="unknown feature"):
-        service.dependence("NOPE")
