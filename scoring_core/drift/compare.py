@@ -38,6 +38,7 @@ __all__ = [
     "compare_frames",
     "column_kind",
     "column_drift",
+    "drift_from_binning",
     "check_frames",
     "build_report",
     "EXCLUDED_COLUMNS",
@@ -164,6 +165,42 @@ def column_drift(
         binning = categorical_binning(reference, current, params.max_levels)
         stat_name, (statistic, p_value) = "chi2", chi2_test(binning.reference, binning.current)
         wasserstein, scale = None, None
+    return drift_from_binning(
+        name,
+        kind,
+        binning,
+        params,
+        stat_name=stat_name,
+        statistic=statistic,
+        p_value=p_value,
+        wasserstein=wasserstein,
+        wasserstein_scale=scale,
+        missing_reference=missing_rate(reference),
+        missing_current=missing_rate(current),
+        source=source,
+        importance_rank=importance_rank,
+    )
+
+
+def drift_from_binning(
+    name: str,
+    kind: str,
+    binning: Binning,
+    params: DriftParams,
+    *,
+    stat_name: str,
+    statistic: float,
+    p_value: float | None,
+    wasserstein: float | None,
+    wasserstein_scale: str | None,
+    missing_reference: float,
+    missing_current: float,
+    source: str = "application",
+    importance_rank: int | None = None,
+) -> FeatureDrift:
+    """A column's :class:`FeatureDrift` from its bins and test statistics: the PSI, its noise
+    bound and the status, one way for :func:`column_drift` and for statistics gathered
+    elsewhere (e.g. merged over the partitions of a Dask data frame)."""
     value = psi(binning.reference, binning.current, params.eps)
     noise = (  # only needed to flag a column: a PSI below psi_watch is stable anyway
         psi_noise_bound(
@@ -183,9 +220,9 @@ def column_drift(
         psi=value,
         psi_noise=noise,
         wasserstein=wasserstein,
-        wasserstein_scale=scale,
-        missing_reference=missing_rate(reference),
-        missing_current=missing_rate(current),
+        wasserstein_scale=wasserstein_scale,
+        missing_reference=missing_reference,
+        missing_current=missing_current,
         status=status,
         drift=status == DRIFT,
         bins=_bins(binning),

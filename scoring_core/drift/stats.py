@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,10 @@ __all__ = [
     "Binning",
     "numeric_binning",
     "numeric_statistics",
+    "numeric_binning_counts",
+    "quantile_ranks",
     "categorical_binning",
+    "categorical_binning_counts",
     "psi",
     "psi_noise_bound",
     "ks_test",
@@ -76,17 +80,28 @@ def _sorted_values(values: np.ndarray) -> tuple[np.ndarray, int]:
     return ok, x.size - ok.size
 
 
+def quantile_ranks(n: int, bins: int) -> np.ndarray:
+    """0-based ranks of the cut points of ``bins`` quantile bins of ``n`` sorted values
+    (inverted-CDF quantiles: the ``ceil(i * n / bins)``-th smallest value, ``i = 1..bins-1``)."""
+    return (np.arange(1, bins, dtype=np.int64) * n + bins - 1) // bins - 1
+
+
 def _binning_sorted(r: np.ndarray, c: np.ndarray, miss_r: int, miss_c: int, bins: int) -> Binning:
-    if r.size:  # inverted-CDF quantiles: the ceil(i * n / bins)-th smallest value, i = 1..bins-1
-        idx = (np.arange(1, bins, dtype=np.int64) * r.size + bins - 1) // bins - 1
-        cuts = np.unique(r[idx])
-    else:
-        cuts = np.empty(0)
+    cuts = np.unique(r[quantile_ranks(r.size, bins)]) if r.size else np.empty(0)
 
     def counts(x: np.ndarray) -> np.ndarray:  # right-closed bins: x <= cut
         return np.diff(np.concatenate([[0], np.searchsorted(x, cuts, side="right"), [x.size]]))
 
-    ref_counts, cur_counts = counts(r), counts(c)
+    return numeric_binning_counts(cuts, counts(r), counts(c), miss_r, miss_c)
+
+
+def numeric_binning_counts(
+    cuts: np.ndarray, ref_counts: np.ndarray, cur_counts: np.ndarray, miss_r: int, miss_c: int
+) -> Binning:
+    """A numeric :class:`Binning` from its cut points and the counts of each side in the
+    right-closed bins (``len(cuts) + 1`` counts) and in the missing bin."""
+    cuts = np.asarray(cuts, dtype=np.float64)
+    ref_counts, cur_counts = np.asarray(ref_counts), np.asarray(cur_counts)
     labels = _interval_labels(cuts)
     if miss_r or miss_c:
         labels.append(MISSING_LABEL)
@@ -140,17 +155,34 @@ def categorical_binning(reference: pd.Series, current: pd.Series, max_levels: in
     >>> b.labels, b.reference.tolist(), b.current.tolist()
     (['a', 'b', '(other/unseen)', '(missing)'], [2, 1, 0, 1], [1, 0, 1, 0])
     """
-    ref = _level_counts(reference)
-    cur = _level_counts(current)
-    ref = ref[ref > 0]
-    order = sorted(ref.index, key=lambda lvl: (-int(ref[lvl]), lvl))
+    return categorical_binning_counts(
+        _level_counts(reference).to_dict(),
+        _level_counts(current).to_dict(),
+        int(reference.isna().sum()),
+        int(current.isna().sum()),
+        max_levels,
+    )
+
+
+def categorical_binning_counts(
+    reference: Mapping[str, int],
+    current: Mapping[str, int],
+    missing_reference: int,
+    missing_current: int,
+    max_levels: int = 50,
+) -> Binning:
+    """:func:`categorical_binning` from level counts (``{level as str: rows}``) and missing
+    counts, e.g. merged over the partitions of a Dask data frame."""
+    ref = {lvl: int(n) for lvl, n in reference.items() if n > 0}
+    cur = {lvl: int(n) for lvl, n in current.items()}
+    order = sorted(ref, key=lambda lvl: (-ref[lvl], lvl))
     kept = order[:max_levels]
-    ref_counts = [int(ref[lvl]) for lvl in kept]
-    cur_counts = [int(cur.get(lvl, 0)) for lvl in kept]
-    other_ref = int(ref.sum()) - sum(ref_counts)
-    other_cur = int(cur.sum()) - sum(cur_counts)
-    miss_ref = int(reference.isna().sum())
-    miss_cur = int(current.isna().sum())
+    ref_counts = [ref[lvl] for lvl in kept]
+    cur_counts = [cur.get(lvl, 0) for lvl in kept]
+    other_ref = sum(ref.values()) - sum(ref_counts)
+    other_cur = sum(cur.values()) - sum(cur_counts)
+    miss_ref = int(missing_reference)
+    miss_cur = int(missing_current)
     labels = list(kept)
     for label, r, c in ((OTHER_LABEL, other_ref, other_cur), (MISSING_LABEL, miss_ref, miss_cur)):
         if r or c:
