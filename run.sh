@@ -21,7 +21,7 @@ for arg in "$@"; do
         *) echo "!! unknown argument: $arg (see ./run.sh --help)" >&2; exit 2 ;;
     esac
 done
-source scripts/_setup.sh dashboard
+source scripts/_setup.sh dashboard,tracking
 CLIENTS="${SCORING_SYNTH_CLIENTS:-20000}"
 DATA_DIR="${SCORING_DATA_DIR:-}"
 TRAIN_ARGS="${SCORING_TRAIN_ARGS:---quick}"
@@ -73,10 +73,22 @@ if [ ! -f data/scores.csv ] || [ data/scores.csv -ot models/current.fingerprint 
 fi
 echo ">> scores in data/scores.csv; model in models/current"
 echo ">> MLflow UI: .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db  (then open http://127.0.0.1:5000)"
-if [ -z "${SCORING_API_KEY:-}" ]; then
-    SCORING_API_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(24))')"
-    export SCORING_API_KEY
+# the keys the server accepts (SCORING_API_KEYS, 'name:key', comma-separated) and the dashboard's
+# one key (SCORING_API_KEY): by default one generated key named "advisor"; with your own list,
+# the dashboard uses its first key unless SCORING_API_KEY says which
+if [ -z "${SCORING_API_KEYS:-}" ]; then
+    if [ -n "${SCORING_API_KEY:-}" ]; then  # before SCORING_API_KEYS, the server's keys had this name
+        SCORING_API_KEYS="$SCORING_API_KEY"
+        unset SCORING_API_KEY
+    else
+        SCORING_API_KEYS="advisor:$(python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+    fi
 fi
+if [ -z "${SCORING_API_KEY:-}" ]; then
+    FIRST_KEY="${SCORING_API_KEYS%%,*}"
+    SCORING_API_KEY="${FIRST_KEY#*:}"
+fi
+export SCORING_API_KEYS SCORING_API_KEY
 PORT="${SCORING_API_PORT:-8000}"
 DASH_PORT="${SCORING_DASHBOARD_PORT:-8866}"
 python -m scoring_core serve --model models/current --data-dir "$DATA_DIR" --port "$PORT" > "$LOGS/api.log" 2>&1 &
@@ -93,7 +105,7 @@ for _ in $(seq 1 120); do
     fi
     sleep 0.5
 done
-echo ">> scoring API on http://127.0.0.1:$PORT (docs: /docs); API key: $SCORING_API_KEY; log: $LOGS/api.log"
+echo ">> scoring API on http://127.0.0.1:$PORT (docs: /docs); the dashboard's API key: $SCORING_API_KEY; log: $LOGS/api.log"
 echo ">> e.g. curl -H \"X-API-Key: $SCORING_API_KEY\" http://127.0.0.1:$PORT/clients/100002/explanation"
 echo ">> advisor dashboard: http://127.0.0.1:$DASH_PORT/  (e.g. http://127.0.0.1:$DASH_PORT/?client=100002&lang=fr); log: $LOGS/dashboard.log"
 echo ">> Ctrl-C to stop both"

@@ -86,7 +86,7 @@ def create_app(
     settings = settings or ApiSettings()
     keys = settings.keys()
     if not keys and not allow_no_auth:
-        raise ScoringError("no API key: set SCORING_API_KEY (or explicitly allow running without auth)")
+        raise ScoringError("no API key: set SCORING_API_KEYS (or explicitly allow running without auth)")
     state = ApiState(service, dataset, model_dir)
     audit = AuditLog(settings.audit_log)
     app = FastAPI(

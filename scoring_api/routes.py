@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["add_routes"]
 
 log = logging.getLogger("scoring_api")
-_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key (SCORING_API_KEY)")
+_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key (one of SCORING_API_KEYS)")
 _ClientId = PathParam(..., ge=1, le=ID_MAX, description="SK_ID_CURR of the client", examples=[100002])
 _Top = Query(
     10, ge=1, le=1000, description="contributions listed (the rest folded); reasons at most this many"

@@ -190,12 +190,12 @@ def serve(
     Raises
     ------
     ScoringError
-        Without an API key (``SCORING_API_KEY``) unless ``no_auth``; a port in use or an
+        Without an API key (``SCORING_API_KEYS``) unless ``no_auth``; a port in use or an
         address that cannot be bound; a model or data directory that does not load.
     """
     settings = ApiSettings()
     if not settings.keys() and not no_auth:
-        raise ScoringError("no API key: set SCORING_API_KEY=... (or pass --no-auth for a local experiment)")
+        raise ScoringError("no API key: set SCORING_API_KEYS=... (or pass --no-auth for a local experiment)")
     workers = workers or settings.workers or default_workers()
     level = "warning" if quiet else "info"
     common = dict(

@@ -3,22 +3,51 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ApiSettings"]
+__all__ = ["ApiSettings", "parse_keys"]
+
+
+def parse_keys(text: str) -> dict[str, str]:
+    """``{key: key id}`` of ``'key'`` / ``'name:key'`` entries, comma-separated (an unnamed
+    key's id is a hash prefix of it, never the key)."""
+    out = {}
+    for item in (k.strip() for k in text.split(",")):
+        if not item:
+            continue
+        name, sep, secret = item.partition(":")
+        if not sep:
+            name, secret = "key-" + hashlib.sha256(item.encode()).hexdigest()[:8], item
+        if secret:
+            out[secret] = name
+    return out
 
 
 class ApiSettings(BaseSettings):
-    """``SCORING_API_KEY``: one or more keys, comma-separated, each optionally named
+    """The server's settings (prefix ``SCORING_API_``).
+
+    ``SCORING_API_KEYS``: the keys the server accepts, comma-separated, each optionally named
     ``name:key`` (the name goes to the audit log; unnamed keys are logged by a hash prefix).
+    ``SCORING_API_KEY`` is a client's one key (the dashboard's); the server reads it only when
+    ``SCORING_API_KEYS`` is not set, with a deprecation warning (its meaning before the split).
     """
 
     model_config = SettingsConfigDict(env_prefix="SCORING_API_", env_file=".env", extra="ignore")
 
-    key: str = Field("", description="API key(s): 'key' or 'name:key', comma-separated")
+    accepted_keys: str = Field(
+        "",
+        validation_alias=AliasChoices("SCORING_API_KEYS", "accepted_keys"),
+        description="the keys the server accepts: 'key' or 'name:key', comma-separated",
+    )
+    key: str = Field(
+        "",
+        description="deprecated for the server (a client's one key): read as the accepted keys only "
+        "when SCORING_API_KEYS is not set",
+    )
     cors_origins: str = Field("", description="allowed browser origins, comma-separated (none by default)")
     batch_limit: int = Field(100, ge=1, description="most applications in one POST /score")
     history_limit: int = Field(
@@ -32,18 +61,21 @@ class ApiSettings(BaseSettings):
         None, ge=1, le=64, description="server processes of `serve` (default: the number of CPU cores)"
     )
 
+    @model_validator(mode="after")
+    def _legacy_key(self) -> ApiSettings:
+        if not self.accepted_keys.strip() and self.key.strip():
+            warnings.warn(
+                "SCORING_API_KEY as the server's keys is deprecated: set SCORING_API_KEYS (the keys "
+                "the server accepts); SCORING_API_KEY is a client's one key (e.g. the dashboard's)",
+                FutureWarning,
+                stacklevel=2,
+            )
+            self.accepted_keys = self.key
+        return self
+
     def keys(self) -> dict[str, str]:
-        """``{key: key id}``."""
-        out = {}
-        for item in (k.strip() for k in self.key.split(",")):
-            if not item:
-                continue
-            name, sep, secret = item.partition(":")
-            if not sep:
-                name, secret = "key-" + hashlib.sha256(item.encode()).hexdigest()[:8], item
-            if secret:
-                out[secret] = name
-        return out
+        """``{key: key id}`` of the accepted keys."""
+        return parse_keys(self.accepted_keys)
 
     def origins(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

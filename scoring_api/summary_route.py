@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["add_summary_route"]
 
-_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key (SCORING_API_KEY)")
+_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key (one of SCORING_API_KEYS)")
 
 
 def add_summary_route(app: FastAPI, state: ApiState, audit: AuditLog, keys: dict) -> None:

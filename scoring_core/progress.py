@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from tqdm.auto import tqdm
+
+from .settings import get_settings
 
 __all__ = ["progress_bar"]
 
@@ -16,7 +17,7 @@ def progress_bar(
     """A tqdm bar on stderr when stderr is a terminal (a widget in Jupyter); none with
     ``disable``, ``SCORING_NO_PROGRESS=1``, or when stderr is a file or a pipe (a log then
     gets no ``\\r`` redraws)."""
-    if disable or os.environ.get("SCORING_NO_PROGRESS") == "1":
+    if disable or get_settings().no_progress:
         off: bool | None = True
     else:  # None: tqdm shows the bar only on a terminal; in a Jupyter kernel, as a widget
         off = False if "ipykernel" in sys.modules else None

@@ -18,15 +18,16 @@ def _default_cache_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """Paths and switches shared by the CLI, the API and the dashboard.
+    """The library's settings, shared by the CLI, the API and the dashboard's in-process mode.
 
     Every field can be set with an environment variable ``SCORING_<FIELD>`` (e.g.
-    ``SCORING_CACHE_DIR=/tmp/cache``) or in a ``.env`` file in the working directory.
+    ``SCORING_CACHE_DIR=/tmp/cache``) or in a ``.env`` file in the working directory. What
+    only an application reads is in that application's own settings (the API's, prefix
+    ``SCORING_API_``; the dashboard's).
     """
 
     model_config = SettingsConfigDict(env_prefix="SCORING_", env_file=".env", extra="ignore")
 
-    data_dir: Path | None = Field(None, description="Directory of Kaggle-layout tables.")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Parquet cache of loaded tables.")
     use_cache: bool = Field(True, description="Cache normalized tables as parquet for fast reloads.")
     model_signing_key: SecretStr | None = Field(
@@ -35,7 +36,12 @@ class Settings(BaseSettings):
         "wrongly signed models are refused.",
     )
     currency: str = Field(
-        "EUR", pattern="^[A-Z]{3}$", description="ISO 4217 code of the amounts in the data (shown with every amount)."
+        "EUR",
+        pattern="^[A-Z]{3}$",
+        description="ISO 4217 code of the amounts in the data (shown with every amount).",
+    )
+    no_progress: bool = Field(
+        False, description="no progress bars, even on a terminal (the CLI's --quiet sets it)."
     )
 
 

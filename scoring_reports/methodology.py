@@ -19,6 +19,7 @@ from pathlib import Path
 
 from scoring_core.errors import ScoringError
 from scoring_core.io import atomic_path
+from scoring_core.settings import get_settings
 
 __all__ = ["ReportError", "methodology_template", "render_methodology"]
 
@@ -110,7 +111,7 @@ def render_methodology(
                 str(executed),
                 parameters=params,
                 kernel_name=kernel_name,
-                progress_bar=progress and os.environ.get("SCORING_NO_PROGRESS") != "1",
+                progress_bar=progress and not get_settings().no_progress,
                 cwd=str(tmp),
                 execution_timeout=timeout,
                 log_output=False,

@@ -1,11 +1,13 @@
-"""Build the advisor dashboard from the environment (what ``dashboards/advisor.ipynb`` runs).
+"""Build the advisor dashboard from its settings (what ``dashboards/advisor.ipynb`` runs).
+
+The settings (:class:`~widgets.settings.DashboardSettings`, environment or ``.env``):
 
 - ``SCORING_API_URL`` (+ ``SCORING_API_KEY``): talk to the scoring API, as in production.
 - otherwise in-process: ``SCORING_MODEL_DIR`` (default ``models/current``) and
   ``SCORING_DATA_DIR`` (default ``data/synthetic``), relative paths looked up from the working
   directory and its parent (Voilà runs the notebook in ``dashboards/``).
-- the page's query string (Voilà puts it in ``QUERY_STRING``): ``?client=ID`` preselects a
-  client, ``?lang=fr`` switches to French (default ``SCORING_LANG`` or English).
+- the page's query string (Voilà's request environment, ``QUERY_STRING``): ``?client=ID``
+  preselects a client, ``?lang=fr`` switches to French (default ``SCORING_LANG`` or English).
 
 With Voilà's preheated kernels (``dashboards/voila.json``) the notebook runs before anyone opens
 the page: it builds the dashboard, then :func:`wait_for_query` waits for the page's request and
@@ -25,8 +27,11 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
+from scoring_core.languages import DEFAULT_LANGUAGE
+
 from .backend import BackendError, LocalBackend, backend_from_env
 from .i18n import LANGUAGES
+from .settings import DashboardSettings, SettingsError, load_settings
 from .style import esc
 
 __all__ = ["apply_query", "dashboard_from_env", "query_options", "wait_for_query"]
@@ -34,15 +39,16 @@ __all__ = ["apply_query", "dashboard_from_env", "query_options", "wait_for_query
 log = logging.getLogger(__name__)
 
 
-def query_options(query: str | None = None) -> dict:
-    """``client`` (int or None) and ``lang`` from a query string such as ``client=100002&lang=fr``."""
+def query_options(query: str | None = None, default_lang: str = DEFAULT_LANGUAGE) -> dict:
+    """``client`` (int or None) and ``lang`` from a query string such as ``client=100002&lang=fr``
+    (``default_lang`` without ``?lang=``: the ``SCORING_LANG`` setting)."""
     query = os.environ.get("QUERY_STRING", "") if query is None else query
     q = parse_qs(query.lstrip("?"))
-    lang = (q.get("lang") or [os.environ.get("SCORING_LANG", "en")])[0].lower()
+    lang = (q.get("lang") or [default_lang])[0].lower()
     client = (q.get("client") or [""])[0].strip()
     return {
         "client_id": int(client) if client.isdigit() else None,
-        "lang": lang if lang in LANGUAGES else "en",
+        "lang": lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
         "bad_client": client if client and not client.isdigit() else None,
     }
 
@@ -55,12 +61,12 @@ def _find(path: str) -> Path:
     return parent if parent.exists() else p
 
 
-def _local_backend() -> LocalBackend:
+def _local_backend(settings: DashboardSettings) -> LocalBackend:
     from scoring_core.errors import ScoringError
     from scoring_core.service import ScoringService
 
-    model_dir = _find(os.environ.get("SCORING_MODEL_DIR", "models/current"))
-    data_dir = _find(os.environ.get("SCORING_DATA_DIR", "data/synthetic"))
+    model_dir = _find(str(settings.model_dir))
+    data_dir = _find(str(settings.data_dir))
     try:
         return LocalBackend(ScoringService.from_paths(model_dir, data_dir))
     except ScoringError as exc:
@@ -74,10 +80,11 @@ def dashboard_from_env(query: str | None = None) -> W.Widget:
     """The :class:`~widgets.dashboard.AdvisorDashboard`, or a page explaining what is wrong."""
     from .dashboard import AdvisorDashboard
 
-    opts = query_options(query)
     try:
-        backend = backend_from_env(_local_backend)
-    except BackendError as exc:
+        settings = load_settings()
+        opts = query_options(query, settings.lang)
+        backend = backend_from_env(lambda: _local_backend(settings), settings)
+    except (BackendError, SettingsError) as exc:
         return W.HTML(
             f"<div class='scoring-error' role='alert' data-testid='dashboard-error' "
             f"style='padding:12px;border-left:4px solid #D55E00;background:#fff4e5'>"
@@ -100,7 +107,7 @@ def apply_query(widget: W.Widget, query: str | None = None) -> W.Widget:
 
     if not isinstance(widget, AdvisorDashboard):
         return widget
-    opts = query_options(query)
+    opts = query_options(query, load_settings().lang)  # the settings were read to build it
     widget.lang = opts["lang"]
     if opts["client_id"] is not None:
         widget.client_id = opts["client_id"]

@@ -2,7 +2,7 @@
 
 - :class:`LocalBackend`: in-process, over a :class:`~scoring_core.service.ScoringService`.
 - :class:`HttpBackend`: the scoring API (the production set-up), used when
-  ``SCORING_API_URL`` is set (with ``SCORING_API_KEY``).
+  ``SCORING_API_URL`` is set (with ``SCORING_API_KEY``, see :mod:`widgets.settings`).
 
 Both return the same plain data (dicts and lists, the API's JSON). A failure raises
 :class:`BackendError` with a message for the user; a backend never silently falls back to
@@ -11,7 +11,6 @@ the other one.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from typing import Protocol
 from urllib.parse import quote
@@ -37,7 +36,9 @@ class Backend(Protocol):
     def counterfactual(self, client_id: int) -> dict: ...
     def compare(self, client_id: int, feature: str) -> dict: ...
     def bivariate(self, client_id: int, x: str, y: str, *, color: str = "score") -> dict: ...
-    def portfolio(self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = "") -> dict: ...
+    def portfolio(
+        self, *, limit: int = 50, offset: int = 0, order: str = "risk", prefix: str = ""
+    ) -> dict: ...
     def model_info(self) -> dict: ...
     def summary(self, client_id: int, lang: str = "en") -> str: ...
 
@@ -177,15 +178,24 @@ class HttpBackend:
         return self._request("GET", f"/clients/{int(client_id)}/summary", params={"lang": lang}, text=True)
 
 
-def backend_from_env(local_factory=None) -> Backend:
+def backend_from_env(local_factory=None, settings=None) -> Backend:
     """:class:`HttpBackend` when ``SCORING_API_URL`` is set (it then needs ``SCORING_API_KEY``),
-    else ``local_factory()`` (an in-process backend)."""
-    url = os.environ.get("SCORING_API_URL", "").strip()
-    if url:
-        key = os.environ.get("SCORING_API_KEY", "").strip()
-        if not key:
+    else ``local_factory()`` (an in-process backend).
+
+    ``settings``: a :class:`~widgets.settings.DashboardSettings` (default: read now from the
+    environment); a bad setting is a :class:`BackendError` naming it.
+    """
+    from .settings import SettingsError, load_settings
+
+    if settings is None:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            raise BackendError(str(exc)) from None
+    if settings.api_url:
+        if not settings.key():
             raise BackendError("SCORING_API_URL is set but SCORING_API_KEY is not")
-        return HttpBackend(url, key)
+        return HttpBackend(settings.api_url, settings.key())
     if local_factory is None:
         raise BackendError("no backend: set SCORING_API_URL (and SCORING_API_KEY) or give a local service")
     return local_factory()

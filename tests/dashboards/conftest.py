@@ -73,7 +73,15 @@ def stop(procs: list[subprocess.Popen]) -> None:
 def api(synth_dir, tmp_path_factory):
     """A quick model trained on the synthetic data, served by ``scoring_core serve``."""
     tmp = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "SCORING_API_KEY": KEY, "SCORING_NO_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
+    # one environment for the API and Voilà, as ./run.sh has: the server's named keys and the
+    # dashboard's one key
+    env = {
+        **os.environ,
+        "SCORING_API_KEYS": f"advisor:{KEY},ops:ops-only-key",
+        "SCORING_API_KEY": KEY,
+        "SCORING_NO_PROGRESS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
     model = tmp / "model"
     subprocess.run(
         [

@@ -19,7 +19,7 @@ def backends(quick_result, train_dataset, tmp_path_factory):
     app = create_app(
         service,
         train_dataset,
-        settings=ApiSettings(key=KEY, audit_log=tmp_path_factory.mktemp("w") / "audit.jsonl"),
+        settings=ApiSettings(accepted_keys=KEY, audit_log=tmp_path_factory.mktemp("w") / "audit.jsonl"),
     )
     client = TestClient(app, raise_server_exceptions=False)
     return LocalBackend(service), HttpBackend("http://testserver", KEY, client=client), service, client

@@ -79,7 +79,7 @@ def test_summary_button_in_process_and_through_the_api(backend, service, train_d
     v.fetch()
     assert v.error and "999999999" in v.error
 
-    settings = ApiSettings(key="k:widget-key", audit_log=tmp_path / "audit.jsonl")
+    settings = ApiSettings(accepted_keys="k:widget-key", audit_log=tmp_path / "audit.jsonl")
     app = create_app(service, train_dataset, settings=settings)
     with TestClient(app) as client:
         http = HttpBackend("http://testserver", "widget-key", client=client)

@@ -69,13 +69,13 @@ def test_unknown_client_and_api_failures_are_shown(backend, service, refused_id,
     assert d.error == ""
     down = AdvisorDashboard(HttpBackend("http://127.0.0.1:9", "k", timeout=0.5))
     assert "unreachable" in down.error
-    app = create_app(service, train_dataset, settings=ApiSettings(key="good", audit_log=tmp_path / "a.jsonl"))
+    app = create_app(service, train_dataset, settings=ApiSettings(accepted_keys="good", audit_log=tmp_path / "a.jsonl"))
     wrong_key = AdvisorDashboard(HttpBackend("http://testserver", "bad", client=TestClient(app)))
     assert "API key" in wrong_key.error
 
 
 def test_http_and_local_dashboards_agree(backend, service, refused_id, train_dataset, tmp_path):
-    app = create_app(service, train_dataset, settings=ApiSettings(key="k", audit_log=tmp_path / "a.jsonl"))
+    app = create_app(service, train_dataset, settings=ApiSettings(accepted_keys="k", audit_log=tmp_path / "a.jsonl"))
     http = AdvisorDashboard(
         HttpBackend("http://testserver", "k", client=TestClient(app)), client_id=refused_id
     )

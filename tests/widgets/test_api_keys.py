@@ -1,0 +1,136 @@
+"""The run.sh set-up: the server's named keys and the dashboard's one key in one environment.
+
+``SCORING_API_KEYS`` (the keys the server accepts, ``name:key``, comma-separated) and
+``SCORING_API_KEY`` (the dashboard's one key) are distinct settings. Before the split both were
+``SCORING_API_KEY``, so a server with named keys handed the dashboard ``advisor:K,ops:K2`` as
+its key: every call answered 401. Here the API runs as users run it (``python -m scoring_core
+serve``, a subprocess) and the dashboard's backend is built from the same environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scoring_core.model.artifact import save_model
+from widgets.backend import BackendError, HttpBackend, backend_from_env
+from widgets.settings import DashboardSettings
+
+ADVISOR, OPS = "advisor-key-7f3a", "ops-key-91bc"
+NAMED_KEYS = f"advisor:{ADVISOR},ops:{OPS}"
+
+
+@pytest.fixture(scope="module")
+def api(quick_result, synth_dir, tmp_path_factory, free_port):
+    """``serve`` with the server's named keys and the dashboard's key in its environment."""
+    tmp = tmp_path_factory.mktemp("keys")
+    model = tmp / "model"
+    save_model(quick_result.model, model)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_API")}
+    env.update(
+        SCORING_API_KEYS=NAMED_KEYS,
+        SCORING_API_KEY=ADVISOR,  # the dashboard's: the server must not read it when KEYS is set
+        SCORING_API_AUDIT_LOG=str(tmp / "audit.jsonl"),
+        OMP_NUM_THREADS="1",
+    )
+    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(synth_dir)]
+    err = open(tmp / "stderr.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [*cmd, "--port", str(port), "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, (tmp / "stderr.log").read_text()[-2000:]
+            assert time.monotonic() < deadline, "serve did not answer /health within 180 s"
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        yield {"url": url, "audit": tmp / "audit.jsonl", "stderr": tmp / "stderr.log"}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        err.close()
+
+
+def test_dashboard_backend_gets_data_with_its_key(api, monkeypatch):
+    monkeypatch.setenv("SCORING_API_URL", api["url"])
+    monkeypatch.setenv("SCORING_API_KEYS", NAMED_KEYS)
+    monkeypatch.setenv("SCORING_API_KEY", ADVISOR)
+    backend = backend_from_env()
+    assert isinstance(backend, HttpBackend)
+    clients = backend.portfolio(limit=3)["clients"]
+    assert len(clients) == 3
+    score = backend.score(clients[0]["client_id"])
+    assert score["client_id"] == clients[0]["client_id"] and 0.0 <= score["probability"] <= 1.0
+    # the audit log names the dashboard's key by its name in SCORING_API_KEYS
+    scored = f"/clients/{clients[0]['client_id']}/score"
+    deadline, lines = time.monotonic() + 15, []
+    while time.monotonic() < deadline and not any(d["endpoint"] == scored for d in lines):
+        time.sleep(0.1)
+        text = api["audit"].read_text() if api["audit"].exists() else ""
+        lines = [json.loads(x) for x in text.splitlines(keepends=True) if x.endswith("\n")]
+    assert any(d["endpoint"] == scored for d in lines)
+    assert {d["key_id"] for d in lines if d["endpoint"] == scored} == {"advisor"}
+    assert "deprecated" not in api["stderr"].read_text()  # the server read SCORING_API_KEYS
+
+
+def test_every_named_key_is_accepted_and_a_list_is_not_a_client_key(api, monkeypatch):
+    ops = HttpBackend(api["url"], OPS)
+    assert ops.portfolio(limit=1)["clients"]
+    with pytest.raises(BackendError, match="refused the API key") as exc:
+        HttpBackend(api["url"], "not-a-key").portfolio(limit=1)
+    assert exc.value.status == 401
+    # the old set-up (the server's list given to the dashboard) is named, not a 401
+    monkeypatch.setenv("SCORING_API_URL", api["url"])
+    monkeypatch.setenv("SCORING_API_KEY", NAMED_KEYS)
+    with pytest.raises(BackendError, match="SCORING_API_KEY holds several keys.*SCORING_API_KEYS"):
+        backend_from_env()
+    # one named entry is read as its key
+    monkeypatch.setenv("SCORING_API_KEY", f"advisor:{ADVISOR}")
+    assert DashboardSettings().key() == ADVISOR
+    assert backend_from_env().portfolio(limit=1)["clients"]
+
+
+def test_the_old_server_name_still_works_with_a_warning(monkeypatch, tmp_path):
+    from scoring_api.settings import ApiSettings
+
+    monkeypatch.delenv("SCORING_API_KEYS", raising=False)
+    monkeypatch.setenv("SCORING_API_KEY", NAMED_KEYS)
+    with pytest.warns(FutureWarning, match="SCORING_API_KEYS"):
+        settings = ApiSettings(audit_log=tmp_path / "a.jsonl")
+    assert settings.keys() == {ADVISOR: "advisor", OPS: "ops"}
+    monkeypatch.setenv("SCORING_API_KEYS", f"ops:{OPS}")
+    assert ApiSettings().keys() == {OPS: "ops"}  # KEYS set: SCORING_API_KEY is a client's, ignored
+
+
+def test_settings_files_are_read(tmp_path, monkeypatch):
+    """A ``.env`` in the working directory sets the dashboard's settings too."""
+    for name in ("SCORING_API_URL", "SCORING_API_KEY", "SCORING_LANG", "SCORING_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("SCORING_API_URL=http://127.0.0.1:9\nSCORING_API_KEY=k\nSCORING_LANG=fr\n")
+    monkeypatch.chdir(tmp_path)
+    s = DashboardSettings()
+    assert (s.api_url, s.key(), s.lang, s.data_dir) == (
+        "http://127.0.0.1:9",
+        "k",
+        "fr",
+        Path("data/synthetic"),
+    )
