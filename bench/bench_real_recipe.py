@@ -14,12 +14,15 @@ Candidates:
   aggregates of bureau and credit-card tables, one fixed, heavily regularized LightGBM;
 - ``previous``: the recipe ``train`` used before issue 13 (randomized search of LightGBM
   parameters on 5 inner folds, ``--trials`` trials, then the best parameters' tree count);
+- ``booster``: the recipe's seed-averaged booster alone (the default recipe before the
+  scorecard blend): the same fit's booster before the blend;
 - ``recipe``: the current default ``train`` recipe, through the very function ``train``
-  calls (:func:`scoring_core.model.training.fit_model`);
-- ``scorecard``: a credit scorecard challenger (WoE of 10 quantile bins, missing its own bin,
-  of the recipe booster's 40 most important features of the fold, then an L2 logistic
-  regression): OptBinning's recipe without its solver (not installed here);
-- ``blend``: 0.7 x recipe log-odds + 0.3 x scorecard log-odds (measured; not in ``train``).
+  calls (:func:`scoring_core.model.training.fit_model`): the booster blended with a
+  weight-of-evidence scorecard, the share chosen on inner out-of-fold predictions of the
+  outer training fold (``share`` column);
+- ``scorecard``: the weight-of-evidence scorecard alone
+  (:class:`scoring_core.model.scorecard.WoEScorecard`: 10 quantile bins, missing values their
+  own bin, of the fold booster's 40 most important features, then an L2 logistic regression).
 
 ``previous`` costs about 150 s per fold (a search per fold): it runs on the first
 ``--previous-folds`` folds only.
@@ -51,7 +54,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 from scoring_core.data import load_dataset
 from scoring_core.features import FeatureBuilder
-from scoring_core.model.training import TrainConfig, fit_model
+from scoring_core.model.training import TrainConfig, _fit_scorecard, fit_model
 from scoring_core.model.tuning import tune_lightgbm
 
 DEFAULT_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "home-credit-sample"
@@ -123,34 +126,6 @@ def recipe_fit(X_tr, y_tr, seed=0):
     return fit_model(X_tr, y_tr, TrainConfig(seed=seed), progress=False)
 
 
-# ---- the scorecard challenger --------------------------------------------------------
-def _bin_codes(x_tr: pd.Series, x_va: pd.Series, n_bins: int):
-    if isinstance(x_tr.dtype, pd.CategoricalDtype):
-        return x_tr.cat.codes.to_numpy(), x_va.cat.codes.to_numpy()
-    a, b = x_tr.to_numpy(float), x_va.to_numpy(float)
-    edges = np.unique(np.nanquantile(a, np.linspace(0, 1, n_bins + 1)[1:-1])) if np.isfinite(a).any() else []
-    code = lambda v: np.where(np.isnan(v), -1, np.searchsorted(edges, v))  # noqa: E731
-    return code(a), code(b)
-
-
-def scorecard_fit_predict(X_tr, y_tr, X_va, features, n_bins=10, prior_weight=20.0):
-    """WoE per bin (shrunk to the prior), then an L2 logistic regression; returns log-odds."""
-    from sklearn.linear_model import LogisticRegression
-
-    prior = y_tr.mean()
-    base = np.log(prior / (1 - prior))
-    A, B = [], []
-    for f in features:
-        c_tr, c_va = _bin_codes(X_tr[f], X_va[f], n_bins)
-        g = pd.DataFrame({"c": c_tr, "y": y_tr}).groupby("c")["y"].agg(["sum", "count"])
-        rate = (g["sum"] + prior * prior_weight) / (g["count"] + prior_weight)
-        woe = (np.log(rate / (1 - rate)) - base).to_dict()
-        A.append(pd.Series(c_tr).map(woe).fillna(0.0).to_numpy())
-        B.append(pd.Series(c_va).map(woe).fillna(0.0).to_numpy())
-    lr = LogisticRegression(C=0.05, max_iter=2000).fit(np.column_stack(A), y_tr)
-    return lr.decision_function(np.column_stack(B))
-
-
 def evaluate_fold(i, tr, va, raw, X_ref, X, y, *, trials: int) -> tuple[dict, dict]:
     """AUC (and seconds) of every candidate on one outer fold."""
     res, timing = {}, {}
@@ -169,12 +144,13 @@ def evaluate_fold(i, tr, va, raw, X_ref, X, y, *, trials: int) -> tuple[dict, di
     t1 = time.perf_counter()
     fit = recipe_fit(X.iloc[tr], y[tr], seed=i)
     seconds = time.perf_counter() - t1
-    recipe = timed("recipe", lambda: fit.booster.predict(X.iloc[va], raw_score=True))
+    # the recipe without its scorecard blend: the same fit's booster before the blend
+    timed("booster", lambda: fit.base_booster.predict(X.iloc[va], raw_score=True))
+    timed("recipe", lambda: fit.booster.predict(X.iloc[va], raw_score=True))
     timing["recipe"] += seconds
-    gain = fit.booster.feature_importance("gain")
-    top = [X.columns[j] for j in np.argsort(-gain)[:40]]
-    card = timed("scorecard", lambda: scorecard_fit_predict(X.iloc[tr], y[tr], X.iloc[va], top))
-    timed("blend", lambda: 0.7 * recipe + 0.3 * card)
+    res["share"] = fit.scorecard_share
+    card = fit.scorecard or _fit_scorecard(fit.base_booster, X.iloc[tr], y[tr], 40)
+    timed("scorecard", lambda: card.decision_function(X.iloc[va]))
     return res, timing
 
 
@@ -182,9 +158,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_REAL)
     ap.add_argument("--repeats", type=int, default=3, help="repetitions of the 5-fold split")
-    ap.add_argument(
-        "--trials", type=int, default=10, help="search trials of the previous recipe (0: skip it)"
-    )
+    ap.add_argument("--trials", type=int, default=0, help="search trials of the previous recipe (0: skip it)")
     ap.add_argument("--previous-folds", type=int, default=5, help="folds on which 'previous' runs")
     ap.add_argument("--out", type=Path, help="write the per-fold AUCs to this CSV")
     ap.add_argument(
@@ -234,13 +208,15 @@ def main(argv=None) -> None:
 
 def summarize(df: pd.DataFrame) -> None:
     """Mean AUC, fold standard deviation, and paired differences (with wins) per candidate."""
-    names = [c for c in df.columns if c not in ("repeat", "fold")]
+    names = [c for c in df.columns if c not in ("repeat", "fold", "share")]
+    if "share" in df:
+        print(f"scorecard share of the recipe's blend per fold: {df['share'].tolist()}")
     print(f"\n{len(df)} folds; {'candidate':10s} {'mean AUC':>9s} {'fold sd':>8s}")
     for n in names:
         print(f"  {n:10s} {df[n].mean():9.4f} {df[n].std():8.4f}  ({df[n].notna().sum()} folds)")
-    for base in ("reference", "raw"):
+    for base in ("reference", "raw", "booster"):
         for n in names:
-            if n == base or (base == "raw" and n == "reference"):
+            if n == base or (base == "raw" and n == "reference") or (base == "booster" and n != "recipe"):
                 continue
             d = (df[n] - df[base]).dropna()
             print(

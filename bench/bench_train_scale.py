@@ -16,6 +16,7 @@ Targets (issue 3): final model <= 10 min; scoring throughput >= half the raw boo
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def main(argv=None) -> None:
         f"out-of-fold ({config.folds} folds) {s['oof']:.0f} s, final model {s['final_fit']:.0f} s "
         f"(target <= 600 s), {result.model.metadata['n_estimators']} trees"
     )
+    recipe = result.model.metadata["recipe"]
+    print(
+        f"  peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB; "
+        f"scorecard share {recipe['scorecard_share']}, {recipe['trees_total']} trees in the booster"
+    )
     print(
         f"  OOF AUC {result.metrics['oof']['auc']:.4f}, hold-out AUC {result.metrics['holdout']['auc']:.4f}, "
         f"threshold {result.model.threshold:.4f}"
@@ -79,6 +85,7 @@ def main(argv=None) -> None:
         f"  ScoringModel.predict_proba (DataFrame): {ours:10,.0f} rows/s = {ours / raw:.2f}x (target >= 0.5x)"
     )
     print(f"  score_tables (features + predict):      {end:10,.0f} rows/s = {end / raw:.2f}x")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from .calibration import CALIBRATION_METHODS, expected_calibration_error, fit_ca
 from .grades import fit_grade_scale, grade_table
 from .imbalance import ClassWeight, OverSample, Smote, Strategy, UnderSample, parse_strategy
 from .recipe import SMALL_DATA, _blank, choose_n_trees, fit_boosters, near_duplicates, scaled_params
+from .scorecard import WoEScorecard, blend_booster, choose_share
 from .scoring import ScoringModel
 from .tables import model_tables, parse_tables
 from .tuning import TuningResult, monotone_vector, tune_lightgbm
@@ -74,7 +75,9 @@ class TrainConfig:
     ``calibration`` (``"sigmoid"``, ``"isotonic"`` or ``"none"``) is fitted on the
     out-of-fold predictions; ``grades`` is the number of risk grades of the master scale
     (or its PD cut-offs). ``tables`` restricts training to these tables (``application``
-    always; e.g. ``["application", "bureau"]``).
+    always; e.g. ``["application", "bureau"]``). ``scorecard`` blends a weight-of-evidence
+    scorecard of the booster's ``scorecard_features`` most important features into the
+    booster, its share chosen on out-of-fold predictions (0: the booster alone).
     """
 
     model: str = "lightgbm"
@@ -95,6 +98,8 @@ class TrainConfig:
     calibration: str = "sigmoid"
     grades: int | list[float] = 7
     tables: list[str] | None = None
+    scorecard: bool = True
+    scorecard_features: int = 40
 
     def __post_init__(self):
         try:
@@ -115,6 +120,8 @@ class TrainConfig:
             raise ScoringError(f"folds must be between 2 and 20, got {self.folds}")
         if not 0.05 <= float(self.holdout) <= 0.5:
             raise ScoringError(f"holdout must be between 0.05 and 0.5, got {self.holdout}")
+        if not 1 <= int(self.scorecard_features) <= 500:
+            raise ScoringError(f"scorecard_features must be between 1 and 500, got {self.scorecard_features}")
         if self.n_seeds is not None and not 1 <= int(self.n_seeds) <= 20:
             raise ScoringError(f"n_seeds must be between 1 and 20, got {self.n_seeds}")
         if self.calibration not in CALIBRATION_METHODS:
@@ -211,6 +218,15 @@ class ModelFit:
     pruned: list[str]
     tuning: TuningResult | None = None
     seconds: float = 0.0
+    #: out-of-fold log-odds of the rows fitted on (``folds``), of the blend when there is one
+    oof: np.ndarray | None = field(default=None, repr=False)
+    #: scorecard share of the blend (0: booster alone), the fitted scorecard, OOF AUC per share
+    scorecard_share: float = 0.0
+    scorecard: WoEScorecard | None = field(default=None, repr=False)
+    share_auc: dict = field(default_factory=dict)
+    oof_seconds: float = 0.0
+    #: the seed-averaged booster before the scorecard blend (``booster`` without a blend)
+    base_booster: object = field(default=None, repr=False)
 
 
 def fit_model(
@@ -220,6 +236,7 @@ def fit_model(
     *,
     folds: list[tuple[np.ndarray, np.ndarray]] | None = None,
     progress: bool = False,
+    oof: bool = False,
 ) -> ModelFit:
     """Fit the default recipe on ``X, y`` only (e.g. an outer training fold).
 
@@ -230,7 +247,13 @@ def fit_model(
     3. the number of trees by early stopping on ``folds`` of ``X`` (default: ``config.folds``
        stratified folds);
     4. ``config.n_seeds`` boosters (default 5 below ``SMALL_DATA`` clients, else 1) averaged
-       into one booster.
+       into one booster;
+    5. with ``config.scorecard``: out-of-fold log-odds on ``folds`` of the booster (pruning
+       refitted in each fold) and of a weight-of-evidence scorecard of the fold booster's most
+       important features; the scorecard share with the best out-of-fold AUC; the scorecard
+       refitted on all rows and blended into the booster (:func:`~.scorecard.blend_booster`).
+
+    ``oof`` (or ``config.scorecard``) computes the out-of-fold log-odds (``ModelFit.oof``).
 
     This is the function ``train`` calls for its final model and
     ``bench/bench_real_recipe.py`` measures.
@@ -276,15 +299,51 @@ def fit_model(
     t0 = time.perf_counter()
     X_fit, y_fit = _resample(resampler, X, y, config.seed)
     fit = fit_boosters(params, X_fit, y_fit, n_trees, seeds=seeds, pruned=pruned)
-    return ModelFit(
+    seconds = time.perf_counter() - t0
+    result = ModelFit(
         booster=fit.booster,
         params=params,
         n_trees=int(n_trees),
         seeds=seeds,
         pruned=pruned,
         tuning=tuning,
-        seconds=time.perf_counter() - t0,
+        base_booster=fit.booster,
     )
+    if not (oof or config.scorecard):
+        result.seconds = seconds
+        return result
+    t_oof = time.perf_counter()
+    raw_tree, raw_card = np.zeros(n), np.zeros(n)
+    for tr, va in folds:
+        X_f, y_f = _resample(resampler, X.iloc[tr], y[tr], config.seed)
+        fold_pruned = near_duplicates(X_f) if config.prune else []
+        fold = fit_boosters(params, X_f, y_f, n_trees, seeds=seeds, pruned=fold_pruned)
+        raw_tree[va] = fold.booster.predict(X.iloc[va], raw_score=True)
+        if config.scorecard:
+            card = _fit_scorecard(fold.booster, X_f, y_f, config.scorecard_features)
+            raw_card[va] = card.decision_function(X.iloc[va])
+    result.oof = raw_tree
+    result.oof_seconds = time.perf_counter() - t_oof
+    if config.scorecard:
+        share, result.share_auc = choose_share(raw_tree, raw_card, y)
+        t0 = time.perf_counter()
+        if share > 0:
+            card = _fit_scorecard(fit.booster, X_fit, y_fit, config.scorecard_features)
+            result.booster = blend_booster(fit.booster, card, share)
+            result.scorecard, result.scorecard_share = card, share
+            result.oof = (1 - share) * raw_tree + share * raw_card
+        seconds += time.perf_counter() - t0
+        log.info("scorecard share %.1f (out-of-fold AUC %s)", share, result.share_auc)
+    result.seconds = seconds
+    return result
+
+
+def _fit_scorecard(booster, X: pd.DataFrame, y: np.ndarray, k: int) -> WoEScorecard:
+    """A scorecard of the ``k`` features with the highest gain in ``booster`` (gain > 0)."""
+    gain = booster.feature_importance("gain")
+    names = booster.feature_name()
+    top = [names[j] for j in np.argsort(-gain, kind="stable")[:k] if gain[j] > 0]
+    return WoEScorecard(features=top).fit(X, y)
 
 
 def train(
@@ -326,27 +385,21 @@ def train(
     # 2. parameters, number of trees, pruning, seeds (the recipe)
     steps.set_postfix_str("tuning" if config.tune else "parameters")
     t0 = time.perf_counter()
-    strategy = parse_strategy(config.strategy)
-    resampler = strategy if isinstance(strategy, (UnderSample, OverSample)) else None
-    fit = fit_model(X_tr, y_tr, config, folds=folds, progress=progress)
+    fit = fit_model(X_tr, y_tr, config, folds=folds, progress=progress, oof=True)
     params, n_trees, tuning = fit.params, fit.n_trees, fit.tuning
     timings["tuning"] = time.perf_counter() - t0
     steps.update(1)
 
-    # 3. out-of-fold predictions (pruning refitted in each fold) -> calibration -> threshold
+    # 3. out-of-fold predictions (made in fit_model, pruning and scorecard refitted in each
+    # fold) -> calibration -> threshold
     steps.set_postfix_str("out-of-fold predictions")
     t0 = time.perf_counter()
-    raw_oof = np.zeros(len(y_tr))
-    for tr, va in folds:
-        X_fit, y_fit = _resample(resampler, X_tr.iloc[tr], y_tr[tr], config.seed)
-        pruned = near_duplicates(X_fit) if config.prune else []
-        fold_fit = fit_boosters(params, X_fit, y_fit, n_trees, seeds=fit.seeds, pruned=pruned)
-        raw_oof[va] = fold_fit.booster.predict(X_tr.iloc[va], raw_score=True)
+    raw_oof = fit.oof
     calibrator = fit_calibrator(raw_oof, y_tr, config.calibration)
     oof = calibrator.transform(raw_oof)
     threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
     grade_scale = fit_grade_scale(oof, y_tr, config.grades)
-    timings["oof"] = time.perf_counter() - t0
+    timings["oof"] = time.perf_counter() - t0 + fit.oof_seconds
     steps.update(1)
 
     # 4. final model on the whole training part
@@ -356,7 +409,7 @@ def train(
         builder=builder, estimator=fit.booster, threshold=threshold, calibrator=calibrator, grades=grade_scale
     )
     timings["final_fit"] = fit.seconds
-    timings["tuning"] -= fit.seconds
+    timings["tuning"] -= fit.seconds + fit.oof_seconds
     steps.update(1)
 
     # 5. hold-out evaluation
@@ -407,6 +460,9 @@ def train(
             "seeds": fit.seeds,
             "pruned_features": fit.pruned,
             "trees_total": int(fit.booster.num_trees()),
+            "scorecard_share": fit.scorecard_share,
+            "scorecard_share_oof_auc": {str(k): v for k, v in fit.share_auc.items()},
+            "scorecard": None if fit.scorecard is None else fit.scorecard.to_dict(),
         },
         "tables": model_tables(model),
         "calibration": calibrator.to_dict(),
