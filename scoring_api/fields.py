@@ -13,59 +13,42 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from scoring_core.data.constraints import CATEGORY_LEVELS, FLOAT32_MAX, value_range
+from scoring_core.data.columns import describe_family
+from scoring_core.data.constraints import CATEGORY_LEVELS, value_range
 from scoring_core.data.schema import SCHEMAS
 
 __all__ = ["application_field", "history_field", "describe", "example_value", "ID_MAX"]
 
 #: Identifiers are ``int32``.
 ID_MAX = 2**31 - 1
-
-_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("AMT_REQ_CREDIT_BUREAU",), "number of credit bureau enquiries in the period"),
-    (("AMT_",), "amount in the loan currency"),
-    (("DAYS_",), "days before the application (a date as a negative day count)"),
-    (("MONTHS_BALANCE",), "month of the balance relative to the application (negative: before)"),
-    (("CNT_",), "count"),
-    (("EXT_SOURCE",), "normalized score from an external data source"),
-    (("FLAG_DOCUMENT",), "1 if the client provided this document, else 0"),
-    (("FLAG_",), "1 if true, else 0"),
-    (("REG_", "LIVE_"), "1 if the addresses differ, else 0"),
-    (("OBS_",), "number of observations in the client's social surroundings"),
-    (("DEF_",), "number of defaults in the client's social surroundings"),
-    (("SK_ID_",), "identifier"),
-    (("SK_DPD",), "days past due"),
-)
+_APPLICATION = SCHEMAS["application_test"]
 
 
 def describe(column: str) -> str:
-    """A short description of ``column`` and what it accepts."""
+    """A short description of ``column`` and what it accepts (its meaning in the schema,
+    :func:`scoring_core.data.columns.describe_family`)."""
     if column == "SK_ID_CURR":
         return "client id (SK_ID_CURR), a positive 32-bit integer"
     if column in CATEGORY_LEVELS:
         return f"{column}: one of the known levels (null if unknown)"
-    text = next((d for prefixes, d in _FAMILIES if column.startswith(prefixes)), None)
-    if text is None and column.endswith(("_AVG", "_MODE", "_MEDI")):
-        text = "normalized statistic of the client's building"
-    text = text or column.replace("_", " ").lower()
-    return f"{column}: {text}"
+    return f"{column}: {describe_family(column)}"
 
 
 def example_value(column: str) -> Any:
-    """A plausible value of the application column ``column``."""
+    """A plausible value of the application column ``column`` (by its meaning in the schema)."""
     if column in CATEGORY_LEVELS:
         return CATEGORY_LEVELS[column][0]
-    rng = value_range(column)
-    if column.startswith("DAYS_"):
+    m = _APPLICATION.meaning(column)
+    if m.unit == "days":
         return -1200.0
-    if rng.high <= 1.0:
-        return 0.5 if rng.low == 0.0 and column.startswith("EXT_") else 0.0 if rng.low == 0.0 else rng.high
-    if column.startswith("AMT_REQ") or column.startswith(("CNT_", "OBS_", "DEF_")):
+    if m.high <= 1.0:
+        return 0.5 if m.unit == "score" else 0.0 if m.low == 0.0 else m.high
+    if m.unit == "count":
         return 1.0
-    if column.startswith("AMT_"):
+    if m.unit == "currency":
         return 250000.0
-    if rng.low >= 1.0:
-        return rng.low
+    if m.low >= 1.0:
+        return m.low
     return 10.0
 
 
@@ -125,15 +108,16 @@ def history_field(table: str, column: str) -> tuple[Any, Any]:
             str | None,
             Field(default, min_length=1, max_length=200, description=desc, examples=["Active"]),
         )
+    m = schema.meaning(column)  # history columns: any finite float32
     return (
         float | None,
         Field(
             default,
             strict=True,
             allow_inf_nan=False,
-            ge=-FLOAT32_MAX,
-            le=FLOAT32_MAX,
+            ge=m.low,
+            le=m.high,
             description=desc + "; a finite number",
-            examples=[-30.0 if column.startswith(("DAYS_", "MONTHS_")) else 1000.0],
+            examples=[-30.0 if m.relative else 1000.0],
         ),
     )

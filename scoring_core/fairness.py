@@ -28,9 +28,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data.columns import SENSITIVE_ATTRIBUTES
+from .data.schema import SCHEMAS
+
 __all__ = [
     "AGE_BAND_EDGES",
     "AGE_BAND_LABELS",
+    "CHECKED_ATTRIBUTES",
     "FOUR_FIFTHS",
     "UNKNOWN",
     "age_band",
@@ -51,19 +55,33 @@ FOUR_FIFTHS = 0.8
 #: Label of clients whose group is not known (missing value, ``XNA``).
 UNKNOWN = "unknown"
 
-#: Model features that carry each checked attribute: the raw column, and features computed
-#: from it (the ``*_AGE_RATIO`` features divide by the age).
-SENSITIVE_FEATURES = {
-    "gender": ("CODE_GENDER",),
-    "age": (
-        "DAYS_BIRTH",
-        "AGE_YEARS",
-        "EMPLOYED_AGE_RATIO",
-        "REGISTRATION_AGE_RATIO",
-        "ID_PUBLISH_AGE_RATIO",
-        "PHONE_CHANGE_AGE_RATIO",
-        "CAR_AGE_RATIO",
-    ),
+#: The attributes the check compares group by group (their columns: the schema's
+#: :data:`~scoring_core.data.columns.SENSITIVE_ATTRIBUTES`).
+CHECKED_ATTRIBUTES = ("gender", "age")
+
+
+def _computed_from(column: str) -> tuple[str, ...]:
+    """The domain features computed from the application column ``column``, found by the
+    feature code itself: those that change when only ``column`` changes."""
+    from .features.domain import APPLICATION_NUMERIC, DOMAIN_FEATURES, domain_features
+
+    if column not in APPLICATION_NUMERIC:
+        return ()
+    schema = SCHEMAS["application_test"]
+    row = np.array([[-1000.0 if schema.meaning(c).relative else 1.0 for c in APPLICATION_NUMERIC]])
+    changed = row.copy()
+    changed[0, APPLICATION_NUMERIC.index(column)] *= 2.0
+    before, after = domain_features(row)[0], domain_features(changed)[0]
+    differs = ~((before == after) | (np.isnan(before) & np.isnan(after)))
+    return tuple(f for f, d in zip(DOMAIN_FEATURES, differs, strict=True) if d)
+
+
+#: Model features that carry each checked attribute: the raw columns the schema marks with it,
+#: and the features computed from them (``AGE_YEARS``; the ``*_AGE_RATIO`` features divide by
+#: the age).
+SENSITIVE_FEATURES: dict[str, tuple[str, ...]] = {
+    attribute: tuple(f for c in SENSITIVE_ATTRIBUTES[attribute] for f in (c, *_computed_from(c)))
+    for attribute in CHECKED_ATTRIBUTES
 }
 
 _COLUMNS = [

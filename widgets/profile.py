@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import traitlets as T
 
+from scoring_core.data.columns import SENSITIVE_ATTRIBUTES
 from scoring_core.explain.labels import feature_label
 from scoring_core.formatting import plural
 
@@ -14,8 +15,9 @@ from .style import display_value, esc
 
 __all__ = ["ClientProfile", "SENSITIVE_FIELDS"]
 
-#: Fields hidden when ``masked`` (protected characteristics and family situation).
-SENSITIVE_FIELDS = ("CODE_GENDER", "DAYS_BIRTH", "NAME_FAMILY_STATUS", "CNT_CHILDREN")
+#: Fields hidden when ``masked``: those the schema marks sensitive (protected characteristics
+#: and family situation, :data:`scoring_core.data.columns.SENSITIVE_ATTRIBUTES`).
+SENSITIVE_FIELDS: tuple[str, ...] = tuple(c for cols in SENSITIVE_ATTRIBUTES.values() for c in cols)
 
 
 def term_text(months: float, lang: str) -> str:

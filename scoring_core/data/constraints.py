@@ -2,8 +2,9 @@
 
 Derived from the table schema (:mod:`scoring_core.data.schema`): numeric columns are stored
 as ``float32``, so a value must be finite and at most :data:`FLOAT32_MAX` in size; each
-family of columns has its domain range (:func:`value_range`); a categorical column takes one
-of the Kaggle data's levels (:data:`CATEGORY_LEVELS`). The API's request models and the
+column has its domain range, stored with its meaning (:mod:`scoring_core.data.columns`,
+read by :func:`value_range`); a categorical column takes one of the Kaggle data's levels
+(:data:`CATEGORY_LEVELS`). The API's request models and the
 what-if path (:func:`check_application_value`) both read these.
 """
 
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ColumnTypeError
-from .schema import DAYS_SENTINEL, SCHEMAS
+from .columns import FLOAT32_MAX, application_bounds
+from .schema import SCHEMAS
 
 __all__ = [
     "CATEGORY_LEVELS",
@@ -23,12 +25,6 @@ __all__ = [
     "value_range",
     "check_application_value",
 ]
-
-#: Largest finite ``float32``: numeric columns are stored as ``float32``, larger values overflow.
-FLOAT32_MAX = float(np.finfo(np.float32).max)
-
-#: Earliest ``DAYS_*`` value accepted (about 110 years before the application).
-_DAYS_MIN = -40000.0
 
 #: Known levels of the application's categorical columns (those of the Kaggle data; ``XNA``
 #: where the data uses it, read as missing). Any other value is an input error.
@@ -154,6 +150,9 @@ CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
+_APPLICATION = SCHEMAS["application_test"]
+
+
 @dataclass(frozen=True)
 class ValueRange:
     """Closed interval ``[low, high]`` of a numeric column, plus an optional sentinel value
@@ -172,29 +171,19 @@ class ValueRange:
 
 
 def value_range(column: str) -> ValueRange:
-    """The values a numeric application column may take (finite and ``float32``-safe always).
+    """The values a numeric application column may take (finite and ``float32``-safe always):
+    the bounds of its meaning in the schema (:meth:`~scoring_core.data.schema.TableSchema.meaning`;
+    a name outside the schema, by its family).
 
     Scores and ratios (``EXT_SOURCE_*``, ``REGION_POPULATION_RELATIVE``, the normalized
     housing statistics ``*_AVG/_MODE/_MEDI``) and flags (``FLAG_*``, ``REG_*``, ``LIVE_*``)
     lie in [0, 1]; ``DAYS_*`` are days before the application (at most 0); amounts and
     counts (``AMT_*``, ``CNT_*``, ``OBS_*``, ``DEF_*``, ``OWN_CAR_AGE``) are at least 0.
     """
-    if column.startswith("DAYS_"):
-        sentinel = float(DAYS_SENTINEL) if column == "DAYS_EMPLOYED" else None
-        return ValueRange(_DAYS_MIN, 0.0, sentinel)
-    if (
-        column.startswith(("EXT_SOURCE", "FLAG_", "REG_", "LIVE_"))
-        or column.endswith(("_AVG", "_MODE", "_MEDI"))
-        or column == "REGION_POPULATION_RELATIVE"
-    ):
-        return ValueRange(0.0, 1.0)
-    if column.startswith("REGION_RATING_CLIENT"):
-        return ValueRange(1.0, 3.0)
-    if column == "HOUR_APPR_PROCESS_START":
-        return ValueRange(0.0, 23.0)
-    if column.startswith(("AMT_", "CNT_", "OBS_", "DEF_")) or column == "OWN_CAR_AGE":
-        return ValueRange(0.0, FLOAT32_MAX)
-    return ValueRange(-FLOAT32_MAX, FLOAT32_MAX)
+    if column in _APPLICATION.columns and column not in _APPLICATION.categorical:
+        m = _APPLICATION.meaning(column)
+        return ValueRange(m.low, m.high, m.sentinel)
+    return ValueRange(*application_bounds(column))
 
 
 def check_application_value(column: str, value) -> None:
@@ -221,5 +210,5 @@ def check_application_value(column: str, value) -> None:
         raise ColumnTypeError("application", column, f"a finite number {rng.describe()}", f"got {value!r}")
 
 
-if set(CATEGORY_LEVELS) != set(SCHEMAS["application_test"].categorical):  # pragma: no cover
+if set(CATEGORY_LEVELS) != set(_APPLICATION.categorical):  # pragma: no cover
     raise RuntimeError("CATEGORY_LEVELS must list every categorical application column")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .columns import DAYS_SENTINEL, ColumnMeaning, column_meaning
+
 __all__ = [
     "TableSchema",
     "SCHEMAS",
@@ -31,20 +33,6 @@ __all__ = [
 #: Placeholder strings that mean "missing" in the Kaggle data (``XNA``: not available,
 #: ``XAP``: not applicable). Categorical values equal to these become missing values.
 MISSING_TOKENS: tuple[str, ...] = ("XNA", "XAP")
-
-#: ``DAYS_*`` value that encodes "no date" (``DAYS_EMPLOYED`` of clients without a job,
-#: the ``DAYS_*`` dates of previous applications that never happened).
-DAYS_SENTINEL = 365243
-
-#: The period of each amount of the application table, as people read it: the income is
-#: yearly, the annuity monthly, the credit and the goods price one-off (``None``). Amounts are
-#: in the currency of the settings (``SCORING_CURRENCY``).
-AMOUNT_PERIODS: dict[str, str | None] = {
-    "AMT_INCOME_TOTAL": "year",
-    "AMT_ANNUITY": "month",
-    "AMT_CREDIT": None,
-    "AMT_GOODS_PRICE": None,
-}
 
 _APPLICATION_COLUMNS = [
     "SK_ID_CURR",
@@ -366,6 +354,13 @@ class TableSchema:
             return np.dtype("float32")
         raise KeyError(f"table {self.name} has no column {column}")
 
+    def meaning(self, column: str) -> ColumnMeaning:
+        """What ``column`` means: unit, bounds, period, sensitive attribute (:mod:`.columns`)."""
+        if column not in self.columns:
+            raise KeyError(f"table {self.name} has no column {column}")
+        application = self.name.startswith("application_")
+        return column_meaning(column, categorical=column in self.categorical, application=application)
+
 
 _APP_REQUIRED = (
     "SK_ID_CURR",
@@ -486,6 +481,14 @@ HISTORY_TABLES: tuple[str, ...] = (
     "credit_card_balance",
 )
 TABLE_NAMES: tuple[str, ...] = APPLICATION_TABLES + HISTORY_TABLES
+
+#: The period of each amount of the application (``"year"``, ``"month"``, ``None``: one-off),
+#: from the columns' meaning; amounts are in the currency of the settings (``SCORING_CURRENCY``).
+AMOUNT_PERIODS: dict[str, str | None] = {
+    c: (None if m.period == "once" else m.period)
+    for c in SCHEMAS["application_test"].columns
+    if (m := SCHEMAS["application_test"].meaning(c)).unit == "currency"
+}
 
 
 def get_schema(table: str) -> TableSchema:

@@ -9,7 +9,7 @@ employment length, ...).
 
 from __future__ import annotations
 
-__all__ = ["RAW_LABELS", "DOMAIN_LABELS", "TABLE_LABELS", "YEARS_FROM_DAYS", "YEAR_VALUED"]
+__all__ = ["RAW_LABELS", "DOMAIN_LABELS", "TABLE_LABELS", "YEAR_VALUED"]
 
 Label = tuple[str, str]
 
@@ -287,10 +287,6 @@ TABLE_LABELS: dict[str, Label] = {
     "credit_card_balance": ("Monthly credit card statements", "Relevés mensuels de carte de crédit"),
 }
 
-#: Application ``DAYS_*`` columns shown as durations in years (``-days / 365.25``).
-YEARS_FROM_DAYS: frozenset[str] = frozenset(
-    {"DAYS_BIRTH", "DAYS_EMPLOYED", "DAYS_REGISTRATION", "DAYS_ID_PUBLISH"}
-)
 #: Features whose value is already a number of years.
 YEAR_VALUED: frozenset[str] = frozenset(
     {"OWN_CAR_AGE", "AGE_YEARS", "YEARS_EMPLOYED", "YEARS_REGISTRATION", "YEARS_ID_PUBLISH"}

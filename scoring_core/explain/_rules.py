@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..data.columns import unit_of_name
 from ..data.schema import SCHEMAS
 from ._history_labels import BUREAU, BUREAU_BALANCE, HistoryTable, Measure
 from ._loan_labels import POS_CASH, PREVIOUS
 from ._payment_labels import CREDIT_CARD, INSTALMENTS
-from ._raw_labels import DOMAIN_LABELS, RAW_LABELS, YEAR_VALUED, YEARS_FROM_DAYS
+from ._raw_labels import DOMAIN_LABELS, RAW_LABELS, YEAR_VALUED
 
 __all__ = ["HISTORY", "Info", "VOWELS", "capitalize", "humanize", "info"]
 
@@ -59,36 +60,16 @@ def humanize(name: str) -> str:
 
 
 # -- raw and domain columns -------------------------------------------------------------------
-def _column_unit(column: str, categorical: Iterable[str] = ()) -> tuple[str, bool]:
-    """Unit of a raw column, and whether it is a date relative to the application."""
-    if column in categorical:
-        return "category", False
-    if column in YEARS_FROM_DAYS:
-        return "years_from_days", False
-    if column.startswith("DAYS_"):
-        return "days", True
-    if column.startswith("MONTHS_"):
-        return "months", True
-    if column.startswith("AMT_REQ_"):
-        return "count", False
-    if column.startswith("AMT_"):
-        return "currency", False
-    if column.startswith(("CNT_", "OBS_", "DEF_")):
-        return "count", False
-    if column.startswith(("FLAG_", "NFLAG_", "REG_", "LIVE_")) or column == "TARGET":
-        return "flag", False
-    if column.startswith("EXT_SOURCE"):
-        return "score", False
-    if column.startswith("RATE_"):
-        return "percent", False
-    if column in ("SK_DPD", "SK_DPD_DEF", "CREDIT_DAY_OVERDUE"):
-        return "days", False
-    return "number", False
+def _column_unit(table: str, column: str) -> tuple[str, bool]:
+    """Unit of a raw column, and whether it is a date relative to the application, from its
+    meaning in the schema (a day count read in years: ``years_from_days``, not relative)."""
+    m = SCHEMAS[table].meaning(column)
+    return ("years_from_days", False) if m.in_years else (m.unit, m.relative)
 
 
 def _raw_info(table: str, column: str) -> Info:
     en, fr = RAW_LABELS[table][column]
-    unit, relative = _column_unit(column, SCHEMAS[table].categorical)
+    unit, relative = _column_unit(table, column)
     return Info(en, fr, unit, relative=relative, years=column in YEAR_VALUED)
 
 
@@ -206,7 +187,7 @@ def info(name: str) -> Info:
         return found
     text = humanize(name)
     logger.debug("no label for feature %r; falling back to %r", name, text)
-    unit, _ = _column_unit(name)
+    unit, _ = unit_of_name(name)  # the schema's family rules
     if name.endswith(("_SHARE", "_RATE")):
         unit = "percent"
     elif name.endswith("_COUNT"):
