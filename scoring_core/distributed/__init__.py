@@ -18,8 +18,11 @@ from ._deps import DaskNotInstalledError, require_dask
 require_dask()
 
 from .cluster import DaskConnectionError, dask_client  # noqa: E402
+from .drift import dask_drift, dask_drift_from_dirs  # noqa: E402
 from .features import dask_features, fit_dask_builder, map_client_partitions  # noqa: E402
-from .tables import DaskTables, align_history, load_dask_tables  # noqa: E402
+from .output import write_csv, write_parquet_dir, write_parquet_file  # noqa: E402
+from .scoring import dask_scores, write_scores  # noqa: E402
+from .tables import DaskTables, align_history, dask_tables_from_pandas, load_dask_tables  # noqa: E402
 
 __all__ = [
     "DaskConnectionError",
@@ -27,9 +30,17 @@ __all__ = [
     "DaskTables",
     "align_history",
     "dask_client",
+    "dask_drift",
+    "dask_drift_from_dirs",
     "dask_features",
+    "dask_scores",
+    "dask_tables_from_pandas",
     "fit_dask_builder",
     "load_dask_tables",
     "map_client_partitions",
     "require_dask",
+    "write_csv",
+    "write_parquet_dir",
+    "write_parquet_file",
+    "write_scores",
 ]

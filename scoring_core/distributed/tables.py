@@ -29,7 +29,15 @@ from ..errors import DataError, DuplicateKeyError, MissingTableError
 from ..features.engine import KeyIndex
 from .reader import read_dask_table, table_path
 
-__all__ = ["DaskTables", "Owners", "load_dask_tables", "align_history", "PART", "SEQ"]
+__all__ = [
+    "DaskTables",
+    "Owners",
+    "load_dask_tables",
+    "dask_tables_from_pandas",
+    "align_history",
+    "PART",
+    "SEQ",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +183,35 @@ def load_dask_tables(
     return DaskTables(application, history, fit_partitions, source=str(data_dir))
 
 
+def dask_tables_from_pandas(
+    tables: Mapping[str, pd.DataFrame | None],
+    npartitions: int = 2,
+    *,
+    fit_partitions: int | None = None,
+    source: str = "in-memory data",
+) -> DaskTables:
+    """:class:`DaskTables` from loaded (normalized) pandas tables, e.g. for tests or data
+    already in memory: ``{"application": rows, table: rows}`` as
+    :meth:`~scoring_core.data.Dataset.feature_tables` gives them.
+
+    The application is cut into ``npartitions`` partitions in row order (the first
+    ``fit_partitions``, all by default, are the clients a builder is fitted on); the history
+    tables too, in any number of partitions.
+    """
+    app = tables.get("application")
+    if app is None:
+        raise MissingTableError("table application is required (the application rows to featurize)")
+    application = dd.from_pandas(app, npartitions=npartitions, sort=False)
+    history = {
+        name: None
+        if tables.get(name) is None
+        else dd.from_pandas(tables[name], npartitions=npartitions, sort=False)
+        for name in HISTORY_TABLES
+    }
+    n = application.npartitions
+    return DaskTables(application, history, n if fit_partitions is None else fit_partitions, source=source)
+
+
 # ----------------------------------------------------------------------------- shuffle
 
 
@@ -231,7 +268,7 @@ def align_history(tables: DaskTables) -> dict[str, dd.DataFrame | None]:
             if int(n) != int(u):
                 frame = tables.history[name]
                 dup = frame[key].value_counts()
-                raise DuplicateKeyError(name, key, dup[dup > 1].head(5).index.tolist())
+                raise DuplicateKeyError(name, key, dup[dup > 1].compute().index[:5].tolist())
     owners = dask.delayed(Owners(ids), pure=True)
     n = tables.npartitions
     divisions = tuple(range(n + 1))
