@@ -346,9 +346,11 @@ def _p_and_threshold(p: float, threshold: float, lang: str) -> dict:
 
 def find_chromium() -> str | None:
     """The system Chromium (``SCORING_CHROMIUM``, ``/usr/bin/chromium``, or on the PATH), or ``None``."""
-    for candidate in (os.environ.get("SCORING_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    from .settings import ReportSettings
+
+    for candidate in (ReportSettings().chromium, "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
+            return str(candidate)
     return None
 
 
