@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     no_progress: bool = Field(
         False, description="no progress bars, even on a terminal (the CLI's --quiet sets it)."
     )
+    dask_address: str | None = Field(
+        None,
+        description="Dask scheduler address (tcp://host:8786) used by features/score/drift/train "
+        "--dask given without an address; unset: a local cluster sized to the machine.",
+    )
 
 
 @lru_cache(maxsize=1)
