@@ -40,3 +40,30 @@ def test_reports_chromium_setting(tmp_path, monkeypatch):
     exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("SCORING_CHROMIUM", str(exe))
     assert find_chromium() == str(exe)
+
+
+def _readme_settings() -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    return text.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_lists_every_setting():
+    """The README's settings table names every field of every layer's settings object."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("ipywidgets")
+    from scoring_api.settings import ApiSettings
+    from scoring_reports.settings import ReportSettings
+    from widgets.settings import DashboardSettings
+
+    table = _readme_settings()
+    missing = []
+    for cls in (Settings, ApiSettings, DashboardSettings, ReportSettings):
+        prefix = cls.model_config["env_prefix"]
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            env = alias.choices[0] if alias is not None else prefix + name.upper()
+            if f"`{env}`" not in table:
+                missing.append(f"{cls.__name__}.{name} ({env})")
+    assert not missing, f"README's Settings table lacks: {', '.join(missing)}"
