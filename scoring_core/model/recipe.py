@@ -195,17 +195,44 @@ def fit_boosters(
     *,
     seeds: Sequence[int] = (0,),
     pruned: Sequence[str] = (),
+    strategy="none",
+    sampler_seed: int | None = None,
 ) -> RecipeFit:
-    """Train one booster per seed on ``X`` (``pruned`` columns blanked) and average them."""
-    import lightgbm as lgb
+    """Train one booster per seed on ``X`` (``pruned`` columns blanked) and average them.
 
+    Each booster is the ``LGBMClassifier`` of the imbalanced-learn pipeline that
+    :func:`~scoring_core.model.compare_models` uses (:func:`~scoring_core.model.make_pipeline`):
+    a resampling ``strategy`` (``undersample``/``oversample``) is its sampler step, seeded
+    with ``sampler_seed`` (default: the booster's seed), so it only ever touches these rows.
+    A ``class_weight`` strategy is LightGBM's ``scale_pos_weight`` in ``params`` (set by the
+    caller), not the classifier's ``class_weight``.
+    """
+    from .imbalance import ClassWeight, NoResampling, make_pipeline, parse_strategy
+
+    strategy = parse_strategy(strategy)
+    if isinstance(strategy, ClassWeight):
+        strategy = NoResampling()
     Xb = _blank(X, pruned)
+    categorical = [c for c in Xb.columns if isinstance(Xb[c].dtype, pd.CategoricalDtype)]
+    numeric = [c for c in Xb.columns if c not in set(categorical)]
+    # no pre-filter: it renumbers the features, and per-feature parameters (monotone
+    # constraints) would land on the wrong ones; a blanked column is unsplittable anyway
+    model_params = {k: v for k, v in params.items() if k != "seed"}
+    model_params |= {"n_estimators": int(n_trees), "feature_pre_filter": False}
     boosters = []
     for seed in seeds:
-        # no pre-filter: it renumbers the features, and per-feature parameters (monotone
-        # constraints) would land on the wrong ones; a blanked column is unsplittable anyway
-        ds = lgb.Dataset(Xb, label=y, params={"verbose": -1, "feature_pre_filter": False})
-        boosters.append(lgb.train(params | {"seed": int(seed)}, ds, num_boost_round=int(n_trees)))
+        pipe = make_pipeline(
+            "lightgbm",
+            strategy,
+            categorical=categorical,
+            numeric=numeric,
+            random_state=int(seed),
+            **model_params,
+        )
+        if sampler_seed is not None and "sampler" in pipe.named_steps:
+            pipe.set_params(sampler__random_state=int(sampler_seed))
+        pipe.fit(Xb, y)
+        boosters.append(pipe.steps[-1][1].booster_)
     return RecipeFit(
         booster=average_boosters(boosters),
         params=dict(params),

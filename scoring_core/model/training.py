@@ -36,7 +36,7 @@ from ..features import FeatureBuilder
 from ..metrics import CostWeights, best_threshold, classification_report, confusion_curve, threshold_metrics
 from .calibration import CALIBRATION_METHODS, expected_calibration_error, fit_calibrator
 from .grades import fit_grade_scale, grade_table
-from .imbalance import ClassWeight, OverSample, Smote, Strategy, UnderSample, parse_strategy
+from .imbalance import ClassWeight, Smote, Strategy, parse_strategy
 from .recipe import SMALL_DATA, _blank, choose_n_trees, fit_boosters, near_duplicates, scaled_params
 from .scorecard import WoEScorecard, blend_booster, choose_share
 from .scoring import ScoringModel
@@ -265,7 +265,6 @@ def fit_model(
         folds = list(StratifiedKFold(config.folds, shuffle=True, random_state=config.seed).split(X, y))
     strategy = parse_strategy(config.strategy)
     spw = _class_weight(strategy, y)
-    resampler = strategy if isinstance(strategy, (UnderSample, OverSample)) else None
     small = n < SMALL_DATA
     n_seeds = int(config.n_seeds or (5 if small else 1))
     seeds = [config.seed + i for i in range(n_seeds)]
@@ -297,8 +296,9 @@ def fit_model(
             params |= {"monotone_constraints": mono, "monotone_constraints_method": "advanced"}
         n_trees = _n_trees(params, Xp, y, folds, config)
     t0 = time.perf_counter()
-    X_fit, y_fit = _resample(resampler, X, y, config.seed)
-    fit = fit_boosters(params, X_fit, y_fit, n_trees, seeds=seeds, pruned=pruned)
+    fit = fit_boosters(
+        params, X, y, n_trees, seeds=seeds, pruned=pruned, strategy=strategy, sampler_seed=config.seed
+    )
     seconds = time.perf_counter() - t0
     result = ModelFit(
         booster=fit.booster,
@@ -315,9 +315,18 @@ def fit_model(
     t_oof = time.perf_counter()
     raw_tree, raw_card = np.zeros(n), np.zeros(n)
     for tr, va in folds:
-        X_f, y_f = _resample(resampler, X.iloc[tr], y[tr], config.seed)
+        X_f, y_f = X.iloc[tr], y[tr]
         fold_pruned = near_duplicates(X_f) if config.prune else []
-        fold = fit_boosters(params, X_f, y_f, n_trees, seeds=seeds, pruned=fold_pruned)
+        fold = fit_boosters(
+            params,
+            X_f,
+            y_f,
+            n_trees,
+            seeds=seeds,
+            pruned=fold_pruned,
+            strategy=strategy,
+            sampler_seed=config.seed,
+        )
         raw_tree[va] = fold.booster.predict(X.iloc[va], raw_score=True)
         if config.scorecard:
             card = _fit_scorecard(fold.booster, X_f, y_f, config.scorecard_features)
@@ -328,7 +337,7 @@ def fit_model(
         share, result.share_auc = choose_share(raw_tree, raw_card, y)
         t0 = time.perf_counter()
         if share > 0:
-            card = _fit_scorecard(fit.booster, X_fit, y_fit, config.scorecard_features)
+            card = _fit_scorecard(fit.booster, X, y, config.scorecard_features)
             result.booster = blend_booster(fit.booster, card, share)
             result.scorecard, result.scorecard_share = card, share
             result.oof = (1 - share) * raw_tree + share * raw_card
@@ -535,12 +544,3 @@ def _select_tables(tables: Mapping[str, pd.DataFrame | None], names: list[str]) 
     if absent:
         raise MissingTableError(f"table(s) {', '.join(absent)} requested by --tables are not in the data")
     return {t: (df if t == "application" or t in names else None) for t, df in tables.items()}
-
-
-def _resample(strategy: Strategy | None, X: pd.DataFrame, y: np.ndarray, seed: int):
-    """Resample a training fold (never validation data) with the strategy's sampler."""
-    if strategy is None:
-        return X, y
-    for _, step in strategy.steps(categorical=[], numeric=list(X.columns), random_state=seed):
-        X, y = step.fit_resample(X, y)
-    return X, y
