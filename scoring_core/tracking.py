@@ -1,8 +1,13 @@
-"""MLflow logging of training runs.
+"""MLflow logging of training runs (the ``[tracking]`` extra: MLflow is not a core dependency).
 
 Every run logs its parameters, metrics, curves (cost vs threshold, reliability, tuning
-trials) and the model artifact, and registers the model under a name, with a new version
-each time. The tracking store is ``MLFLOW_TRACKING_URI`` when set, else MLflow's default
+trials) and the model artifact, and registers the **complete scoring model** under a name, with
+a new version each time: an MLflow pyfunc model (:mod:`scoring_core.model.pyfunc`) that takes
+raw tables and returns ``SK_ID_CURR, probability, decision, grade`` as the ``score`` command
+does, so ``mlflow.pyfunc.load_model("models:/credit-scoring@champion")`` or ``mlflow models
+serve`` can score on its own. Supported MLflow: 3.x (``log_model(name=...)``, models from code);
+pinned in ``pyproject.toml``. Without MLflow installed, :func:`log_training` raises
+:class:`TrackingUnavailable` (the commands then warn and carry on: the model is saved). The tracking store is ``MLFLOW_TRACKING_URI`` when set, else MLflow's default
 (``sqlite:///mlflow.db`` in the working directory, artifacts under ``./mlruns``).
 Open the UI with ``mlflow ui --backend-store-uri sqlite:///mlflow.db``.
 
@@ -20,14 +25,64 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import ScoringError
 from .metrics import cost_curve
 
-__all__ = ["log_training", "DEFAULT_EXPERIMENT", "DEFAULT_REGISTERED_MODEL"]
+__all__ = [
+    "log_training",
+    "import_mlflow",
+    "TrackingUnavailable",
+    "DEFAULT_EXPERIMENT",
+    "DEFAULT_REGISTERED_MODEL",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_EXPERIMENT = "credit-scoring"
 DEFAULT_REGISTERED_MODEL = "credit-scoring"
+#: Name of the logged scoring model inside a run
+MODEL_NAME = "model"
+#: the install hint of the error when MLflow is missing
+INSTALL_HINT = "pip install 'pret-a-depenser-scoring[tracking]'"
+
+
+class TrackingUnavailable(ScoringError):
+    """MLflow is not installed (it is the ``[tracking]`` extra)."""
+
+
+def import_mlflow():
+    """The ``mlflow`` module, or :class:`TrackingUnavailable` naming the extra to install."""
+    try:
+        import mlflow
+    except ImportError as exc:
+        raise TrackingUnavailable(
+            f"MLflow is not installed ({exc.name} missing): the run is not logged; {INSTALL_HINT} "
+            "to track runs (or pass --no-mlflow)"
+        ) from None
+    return mlflow
+
+
+def _pip_requirements() -> list[str]:
+    """The serving environment of the logged model: this project's core requirements, pinned
+    to the versions installed here (stated, not inferred: inference loads the model in a
+    subprocess), and the project itself."""
+    from importlib import metadata
+
+    reqs = []
+    try:
+        dist = metadata.distribution("pret-a-depenser-scoring")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return []
+    for req in dist.requires or []:
+        if "extra ==" in req:
+            continue
+        name = req.split(";")[0].strip()
+        base = name.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip()
+        try:
+            reqs.append(f"{base}=={metadata.version(base)}")
+        except metadata.PackageNotFoundError:
+            reqs.append(name)
+    return reqs
 
 
 def _flat(prefix: str, d: dict) -> dict:
@@ -52,11 +107,19 @@ def log_training(
 ) -> dict:
     """Log a :class:`~scoring_core.model.training.TrainResult` and its saved artifact.
 
+    The registered model (when ``registered_model`` is given) is the complete scoring model
+    (:mod:`scoring_core.model.pyfunc`), whatever the estimator.
+
     Returns ``{"run_id", "experiment", "tracking_uri", "registered_model", "model_version"}``.
+
+    Raises
+    ------
+    TrackingUnavailable
+        MLflow is not installed.
     """
     import logging as _logging
 
-    import mlflow
+    mlflow = import_mlflow()
 
     _logging.getLogger("mlflow").setLevel(_logging.WARNING)
     model = result.model
@@ -97,12 +160,17 @@ def log_training(
             pd.DataFrame(meta.get("global_importance", [])).to_csv(tmp / "global_importance.csv", index=False)
             mlflow.log_artifacts(str(tmp), artifact_path="curves")
         mlflow.log_artifacts(str(model_dir), artifact_path="artifact")
-        version = None
-        if model.is_booster:
-            info = mlflow.lightgbm.log_model(
-                model.estimator, name="model", registered_model_name=registered_model
-            )
-            version = getattr(info, "registered_model_version", None)
+        from .model.pyfunc import ARTIFACT_KEY
+
+        info = mlflow.pyfunc.log_model(
+            name=MODEL_NAME,
+            python_model=str(Path(__file__).parent / "model" / "mlflow_entry.py"),
+            artifacts={ARTIFACT_KEY: str(model_dir)},
+            model_config={"allow_missing_tables": False},
+            pip_requirements=_pip_requirements() or None,
+            registered_model_name=registered_model,
+        )
+        version = getattr(info, "registered_model_version", None)
         out = {
             "run_id": run.info.run_id,
             "experiment": experiment,

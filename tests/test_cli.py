@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from scoring_core.cli import main
+from scoring_cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

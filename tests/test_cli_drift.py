@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from scoring_core.cli import main
+from scoring_cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -28,10 +28,10 @@ def assert_bad_input(proc: subprocess.CompletedProcess, *needles: str) -> None:
 
 @pytest.fixture(scope="module")
 def model_dir(quick_result, tmp_path_factory):
-    from scoring_core.model.artifact import save_model
+    from scoring_core.model.workflow import save_trained
 
     out = tmp_path_factory.mktemp("drift-model") / "m"
-    save_model(quick_result.model, out)
+    save_trained(quick_result, out)
     return out
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring_core.cli import main
+from scoring_cli import main
 from scoring_core.model.manifest import write_manifest
 
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from scoring_core.cli import main
+from scoring_cli import main
 from scoring_core.model import load_model, store_history, store_paths
 
 

@@ -10,6 +10,7 @@ from .estimators import (
     make_estimator,
 )
 from .evaluation import EVALUATION_FILE, evaluation_files, evaluation_frame, load_evaluation
+from .gate import KEPT, PROMOTED, Check, RetrainResult
 from .grades import GradeScale, fit_grade_scale, grade_table
 from .imbalance import (
     DEFAULT_STRATEGIES,
@@ -24,7 +25,7 @@ from .imbalance import (
     make_pipeline,
     parse_strategy,
 )
-from .registry import KEPT, PROMOTED, Check, RetrainResult, retrain
+from .retraining import retrain
 from .scoring import APPROVE, REFUSE, ScoringModel
 from .selection import (
     TABLE_COLUMNS,
@@ -36,7 +37,7 @@ from .selection import (
     cost_vs_threshold,
     make_folds,
 )
-from .store import RegistryError, RollbackResult, StorePaths, rollback, store_history, store_paths
+from .store import RollbackResult, StoreError, StorePaths, rollback, store_history, store_paths
 from .tables import check_tables, model_tables, parse_tables
 from .training import (
     ModelFit,
@@ -48,8 +49,13 @@ from .training import (
     train,
 )
 from .tuning import DEFAULT_LGBM_PARAMS, TuningResult, tune_lightgbm
+from .workflow import TrainRun, log_trained, save_trained, train_and_save
 
 __all__ = [
+    "TrainRun",
+    "log_trained",
+    "save_trained",
+    "train_and_save",
     "Calibrator",
     "expected_calibration_error",
     "fit_calibrator",
@@ -108,7 +114,7 @@ __all__ = [
     "KEPT",
     "PROMOTED",
     "Check",
-    "RegistryError",
+    "StoreError",
     "RetrainResult",
     "RollbackResult",
     "StorePaths",

@@ -12,7 +12,8 @@ Layout (everything is a sibling of the champion directory, e.g. ``models/current
       current.lock                  held while a retrain or a rollback changes the store
       .current.staging-<pid>-<id>/  a challenger being written and checked (removed afterwards;
                                     ``..current.staging-*`` are the temporary directories of its
-                                    atomic write): a crashed run's are removed by the next one
+                                    atomic write): those of a process that is gone (a crashed
+                                    run) are removed by the next retrain
 
 A promotion writes ``current.promoting.json`` (synced to disk) before it touches
 ``current``, appends the ``promoted`` journal entry (synced) right after the exchange and
@@ -36,6 +37,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -48,7 +50,7 @@ from ._hooks import pause_point as _pause_point
 from .artifact import ModelError, load_model, read_metadata
 
 __all__ = [
-    "RegistryError",
+    "StoreError",
     "StorePaths",
     "RollbackResult",
     "store_paths",
@@ -64,7 +66,7 @@ log = logging.getLogger(__name__)
 CHAMPION_ALIAS = "champion"
 
 
-class RegistryError(ScoringError):
+class StoreError(ScoringError):
     """A retraining or rollback that cannot be done (bad input, nothing to roll back to...)."""
 
 
@@ -91,7 +93,7 @@ def store_paths(champion_dir: str | os.PathLike) -> StorePaths:
     """The store layout around ``champion_dir`` (e.g. ``models/current``)."""
     cur = Path(champion_dir)
     if cur.name in ("", ".", ".."):
-        raise RegistryError(f"model directory {champion_dir!r} must name a directory, e.g. models/current")
+        raise StoreError(f"model directory {champion_dir!r} must name a directory, e.g. models/current")
     return StorePaths(
         current=cur,
         previous=cur.with_name(f"{cur.name}.previous"),
@@ -170,7 +172,7 @@ def _locked(paths: StorePaths) -> Iterator[None]:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RegistryError(
+            raise StoreError(
                 f"another retrain or rollback is running on {paths.current} ({paths.lock} is locked)"
             ) from None
         try:
@@ -248,7 +250,8 @@ def _prune_archive(paths: StorePaths, keep: int) -> None:
 
 
 def _remove_stale_staging(paths: StorePaths) -> None:
-    """Staging directories left by a crashed run (only called with the store locked)."""
+    """Staging directories left by a crashed run (only called with the store locked); those of
+    a live process are kept."""
     parent = paths.current.parent
     if not parent.is_dir():
         return
@@ -256,8 +259,27 @@ def _remove_stale_staging(paths: StorePaths) -> None:
     # its atomic write (save_model names them after the staging directory)
     for pattern in (f".{paths.current.name}.staging-*", f"..{paths.current.name}.staging-*"):
         for p in parent.glob(pattern):
+            if _owner_alive(p.name):
+                continue  # a challenger still being trained or saved by a running retrain
             log.info("removing stale staging directory %s", p)
             shutil.rmtree(p, ignore_errors=True)
+
+
+def _owner_alive(name: str) -> bool:
+    """Whether the process named in a staging directory's name (``staging-<pid>-``) still runs.
+
+    A retrain trains and saves its challenger before it takes the lock, so a concurrent run
+    must not remove a staging directory whose process is alive (its own included)."""
+    m = re.search(r"\.staging-(\d+)-", name)
+    if not m:
+        return False
+    try:
+        os.kill(int(m.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 @dataclass
@@ -313,7 +335,7 @@ def _promote(staging: Path, paths: StorePaths, keep_archived: int, entry: dict |
             os.replace(staging, paths.current)
     except OSError as exc:
         paths.promoting.unlink(missing_ok=True)
-        raise RegistryError(f"promotion failed ({exc}); {paths.current} is unchanged") from exc
+        raise StoreError(f"promotion failed ({exc}); {paths.current} is unchanged") from exc
     _pause_point("after-promote")
     _journal(paths, entry)
     paths.promoting.unlink(missing_ok=True)
@@ -329,20 +351,20 @@ def rollback(champion_dir: str | os.PathLike, *, log_mlflow: bool = True) -> Rol
 
     Raises
     ------
-    RegistryError
+    StoreError
         Nothing to roll back to, or a previous model that does not load.
     """
     paths = store_paths(champion_dir)
     with _locked(paths):
         _recover(paths)
         if not _is_model_dir(paths.previous):
-            raise RegistryError(
+            raise StoreError(
                 f"nothing to roll back to: {paths.previous} does not exist (no model was promoted over another)"
             )
         try:
             load_model(paths.previous)
         except ModelError as exc:
-            raise RegistryError(f"the previous model does not load, refusing to roll back: {exc}") from None
+            raise StoreError(f"the previous model does not load, refusing to roll back: {exc}") from None
         restored, replaced = _version_of(paths.previous), _version_of(paths.current)
         try:
             if paths.current.exists():
@@ -350,7 +372,7 @@ def rollback(champion_dir: str | os.PathLike, *, log_mlflow: bool = True) -> Rol
             else:
                 os.replace(paths.previous, paths.current)
         except OSError as exc:
-            raise RegistryError(f"rollback failed ({exc}); {paths.current} is unchanged") from exc
+            raise StoreError(f"rollback failed ({exc}); {paths.current} is unchanged") from exc
         mlflow_version = next(
             (
                 e.get("mlflow_model_version")

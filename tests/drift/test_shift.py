@@ -1,9 +1,7 @@
-"""The demo shift changes the named columns only; the library never imports UI or web code."""
+"""The demo shift changes the named columns only (the layering, that the library never imports UI or
+web code, is tests/test_layering.py)."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import pytest
 
@@ -32,13 +30,3 @@ def test_shift_errors_name_the_column(halves):
         shift_applications(cur, scale={"CODE_GENDER": 2.0}, add={}, move={})
     with pytest.raises(DriftError, match="'Z'"):
         shift_applications(cur, scale={}, add={}, move={"CODE_GENDER": ("Z", "F", 0.5)})
-
-
-def test_drift_library_imports_no_ui_or_web_code():
-    code = (
-        "import sys, scoring_core.drift, scoring_core.cli; "
-        "bad = [m for m in ('plotly', 'ipywidgets', 'IPython', 'voila', 'fastapi', 'uvicorn') if m in sys.modules]; "
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr

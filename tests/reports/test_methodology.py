@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring_core.cli import main
+from scoring_cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,5 @@
-"""Governed retraining: the champion/challenger gate, atomic promotion, rollback, MLflow."""
+"""Governed retraining (scoring_core.model.retraining, .gate, .store): the champion/challenger gate,
+atomic promotion, rollback, MLflow."""
 
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ import pytest
 from scoring_core.model import (
     KEPT,
     PROMOTED,
-    RegistryError,
+    StoreError,
     TrainConfig,
+    gate,
     load_model,
-    registry,
     retrain,
     rollback,
     save_model,
+    save_trained,
     store,
     store_history,
     store_paths,
-    train,
+    train_and_save,
+    workflow,
 )
 from scoring_core.model.evaluation import EVALUATION_FILE, load_evaluation
 
@@ -48,14 +51,17 @@ def weak_artifact(train_tables, tmp_path_factory):
     """A model trained on shuffled labels (no signal), saved without any gate."""
     apps = train_tables["application"].copy()
     apps["TARGET"] = np.random.default_rng(0).permutation(apps["TARGET"].to_numpy())
-    result = train({**train_tables, "application": apps}, TrainConfig(quick=True, seed=3), progress=False)
-    return save_model(result.model, tmp_path_factory.mktemp("weak") / "m")
+    out = tmp_path_factory.mktemp("weak") / "m"
+    tables = {**train_tables, "application": apps}
+    return train_and_save(
+        tables, out, TrainConfig(quick=True, seed=3), log_mlflow=False, progress=False
+    ).model_dir
 
 
 @pytest.fixture(scope="module")
 def good_artifact(quick_result, tmp_path_factory):
     """A sound model trained on other clients (seed 5) than the new data."""
-    return save_model(quick_result.model, tmp_path_factory.mktemp("good") / "m")
+    return save_trained(quick_result, tmp_path_factory.mktemp("good") / "m")
 
 
 def _install(artifact, champion_dir):
@@ -204,10 +210,10 @@ def test_a_failure_leaves_the_champion_and_the_rollback_target_intact(
 
     if where == "exchange":  # after the challenger was written, checked and approved
         monkeypatch.setattr(store, "_exchange", boom)
-        with pytest.raises(RegistryError, match="promotion failed.*unchanged"):
+        with pytest.raises(StoreError, match="promotion failed.*unchanged"):
             retrain(new_tables, current, config=QUICK, log_mlflow=False, progress=False)
     else:  # while the challenger is being written
-        monkeypatch.setattr(registry, "save_model", boom)
+        monkeypatch.setattr(workflow, "save_model", boom)
         with pytest.raises(OSError, match="injected"):
             retrain(new_tables, current, config=QUICK, log_mlflow=False, progress=False)
     assert (current / "metadata.json").read_bytes() == before and load_model(current).version == old
@@ -248,15 +254,15 @@ def test_exchange_fallback_restores_the_target_when_the_swap_fails(tmp_path, mon
 
 def test_rollback_without_a_previous_model_is_a_clear_error(tmp_path, good_artifact):
     current = tmp_path / "current"
-    with pytest.raises(RegistryError, match="nothing to roll back to"):
+    with pytest.raises(StoreError, match="nothing to roll back to"):
         rollback(current, log_mlflow=False)
     _install(good_artifact, current)
-    with pytest.raises(RegistryError, match="nothing to roll back to"):
+    with pytest.raises(StoreError, match="nothing to roll back to"):
         rollback(current, log_mlflow=False)
     shutil.copytree(good_artifact, store_paths(current).previous)
     with open(store_paths(current).previous / "model.txt", "a") as f:
         f.write("\n")  # tampered: refused before anything moves
-    with pytest.raises(RegistryError, match="does not load"):
+    with pytest.raises(StoreError, match="does not load"):
         rollback(current, log_mlflow=False)
 
 
@@ -266,7 +272,7 @@ def test_the_store_is_locked_while_it_changes(tmp_path, good_artifact):
     shutil.copytree(good_artifact, store_paths(current).previous)
     with open(store_paths(current).lock, "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
-        with pytest.raises(RegistryError, match="another retrain or rollback"):
+        with pytest.raises(StoreError, match="another retrain or rollback"):
             rollback(current, log_mlflow=False)
 
 
@@ -275,7 +281,7 @@ def test_the_store_is_locked_while_it_changes(tmp_path, good_artifact):
     [({"tolerance_auc": -0.1}, "tolerance_auc"), ({"tolerance_cost": float("nan")}, "tolerance_cost")],
 )
 def test_bad_tolerances(tmp_path, new_tables, kwargs, message):
-    with pytest.raises(RegistryError, match=message):
+    with pytest.raises(StoreError, match=message):
         retrain(new_tables, tmp_path / "current", config=QUICK, log_mlflow=False, **kwargs)
 
 
@@ -283,12 +289,12 @@ def test_a_champion_that_does_not_load_is_an_error(tmp_path, new_tables, good_ar
     current = tmp_path / "current"
     _install(good_artifact, current)
     (current / "features.json").write_text("{}")
-    with pytest.raises(RegistryError, match="champion does not load"):
+    with pytest.raises(StoreError, match="champion does not load"):
         retrain(new_tables, current, config=QUICK, log_mlflow=False, progress=False)
     not_a_model = tmp_path / "other"
     not_a_model.mkdir()
     (not_a_model / "notes.txt").write_text("x")
-    with pytest.raises(RegistryError, match="not a model directory"):
+    with pytest.raises(StoreError, match="not a model directory"):
         retrain(new_tables, not_a_model, config=QUICK, log_mlflow=False, progress=False)
 
 
@@ -304,8 +310,8 @@ def test_a_champion_that_does_not_load_is_an_error(tmp_path, new_tables, good_ar
     ],
 )
 def test_the_gate_rule(champ, chall, checks_ok, decision, words):
-    checks = [registry.Check("x", checks_ok, "message")]
-    got, reasons, deltas = registry._decide(checks, champ, chall, 0.005, 0.01)
+    checks = [gate.Check("x", checks_ok, "message")]
+    got, reasons, deltas = gate.decide(checks, champ, chall, 0.005, 0.01)
     assert got == decision
     assert words in reasons[0]
     if champ is not None:
@@ -326,3 +332,26 @@ def test_evaluation_of_an_older_artifact_is_rebuilt_from_its_training_data(
     with pytest.raises(Exception, match="not its training data"):
         load_evaluation(model_dir, other)
     assert isinstance(ev, pd.DataFrame)
+
+
+def test_stale_staging_of_a_live_process_is_kept(tmp_path):
+    """A retrain trains and saves its challenger before taking the lock: a concurrent run removes
+    only the staging directories of processes that are gone."""
+    import os
+    import subprocess
+    import sys
+
+    paths = store_paths(tmp_path / "current")
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(gone.stdout)
+    mine = tmp_path / f".current.staging-{os.getpid()}-aaaa"
+    mine_tmp = tmp_path / f"..current.staging-{os.getpid()}-aaaa.tmp123"
+    dead = tmp_path / f".current.staging-{dead_pid}-bbbb"
+    dead_tmp = tmp_path / f"..current.staging-{dead_pid}-bbbb.tmp456"
+    for d in (mine, mine_tmp, dead, dead_tmp):
+        d.mkdir()
+    store._remove_stale_staging(paths)
+    assert mine.exists() and mine_tmp.exists()
+    assert not dead.exists() and not dead_tmp.exists()

@@ -1,0 +1,38 @@
+"""The MLflow pyfunc model of a saved scoring model, logged "from code" (MLflow copies this file
+into the logged model and runs it on load; nothing is pickled).
+
+Not imported by the library: :func:`scoring_core.tracking.log_training` passes this file's path
+to ``mlflow.pyfunc.log_model``, and MLflow executes it when the model is loaded. It needs the
+``[tracking]`` extra (MLflow). The scoring logic is :class:`~scoring_core.model.pyfunc.ScoringPredictor`.
+"""
+
+from __future__ import annotations
+
+import mlflow
+from mlflow.pyfunc import PythonModel
+
+from scoring_core.model.pyfunc import ARTIFACT_KEY, ScoringPredictor
+
+__all__ = ["ScoringPyfunc"]
+
+
+class ScoringPyfunc(PythonModel):
+    """Raw tables in, ``SK_ID_CURR, probability, decision, grade`` out (see :mod:`scoring_core.model.pyfunc`).
+
+    The model directory is the logged model's artifact :data:`ARTIFACT_KEY`; loading it with
+    ``model_config={"allow_missing_tables": True}`` scores data lacking a history table the
+    model was trained with.
+    """
+
+    def load_context(self, context) -> None:
+        config = context.model_config or {}
+        self._predictor = ScoringPredictor(
+            context.artifacts[ARTIFACT_KEY],
+            allow_missing_tables=bool(config.get("allow_missing_tables", False)),
+        )
+
+    def predict(self, context, model_input, params=None):
+        return self._predictor.predict(model_input)
+
+
+mlflow.models.set_model(ScoringPyfunc())
