@@ -67,3 +67,42 @@ def test_readme_lists_every_setting():
             if f"`{env}`" not in table:
                 missing.append(f"{cls.__name__}.{name} ({env})")
     assert not missing, f"README's Settings table lacks: {', '.join(missing)}"
+
+
+#: Modules that may touch ``os.environ`` besides the settings modules, and why (none reads a
+#: setting of its own: a setting is a field of one of the settings objects).
+_ENVIRONMENT_USERS = {
+    "scoring_core/model/_hooks.py": "test fault injection (SCORING_TEST_PAUSE_*), not a setting",
+    "scoring_api/server.py": "hands serve's arguments to its worker processes",
+    "widgets/app.py": "Voilà's request environment (QUERY_STRING, VOILA_*)",
+    "scoring_cli/main.py": "sets SCORING_NO_PROGRESS for --quiet (read by the library's settings)",
+    "scoring_cli/commands/clients.py": "sets SCORING_API_ALLOW_MISSING_TABLES for serve's workers",
+}
+
+
+def test_no_environment_reads_outside_settings():
+    """Settings are read in one place per layer: no module but the settings modules (and the
+    listed exceptions) uses ``os.environ`` or ``os.getenv``."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for package in ("scoring_core", "scoring_api", "scoring_cli", "scoring_reports", "widgets"):
+        for path in sorted((root / package).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            if path.name == "settings.py" or rel in _ENVIRONMENT_USERS:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), rel)):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in ("environ", "getenv", "environb")
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == "os"
+                ) or (
+                    isinstance(node, ast.ImportFrom)
+                    and node.module == "os"
+                    and any(a.name in ("environ", "getenv") for a in node.names)
+                ):
+                    found.append(f"{rel}:{node.lineno}")
+    assert not found, f"environment read outside the settings modules: {', '.join(found)}"
