@@ -6,15 +6,15 @@ written by its own thread). ``POST /model/reload`` swaps in a new artifact atomi
 failed load keeps the current model serving (409).
 
 Layers of a request, outermost first: :class:`~scoring_api.guard.Guard` (key before body,
-body size cap, ``Cache-Control: no-store``), the routes (validation from the data schema,
-limits counted on the raw JSON), one error schema for every error
-(:mod:`scoring_api.errors`).
+body size cap, ``Cache-Control: no-store``), the dependencies (:mod:`scoring_api.deps`: the
+service, the caller, the audit record of a client's data, limits counted on the raw JSON), the
+routes, one router per resource (:mod:`scoring_api.routers`: model, clients, applications;
+validation from the data schema), one error schema for every error (:mod:`scoring_api.errors`).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 
@@ -27,13 +27,13 @@ from scoring_core.errors import ScoringError
 from scoring_core.model.artifact import load_model
 from scoring_core.service import ScoringService
 
+from . import routers
 from .audit import AuditLog
 from .docs import install_docs
 from .errors import install_error_handlers
 from .guard import Guard
-from .routes import add_routes
 from .settings import ApiSettings
-from .summary_route import add_summary_route
+from .state import ApiState
 
 __all__ = ["create_app", "ApiState", "build"]
 
@@ -54,25 +54,6 @@ data is written to the audit log.
 """
 
 
-class ApiState:
-    """The service currently serving, and how to rebuild it."""
-
-    def __init__(self, service: ScoringService, dataset: Dataset, model_dir: Path | None):
-        self.service = service
-        self.dataset = dataset
-        self.model_dir = model_dir
-        self._lock = threading.Lock()
-
-    def reload(self) -> str:
-        """Load the artifact again and swap it in; the current model keeps serving on failure."""
-        if self.model_dir is None:
-            raise ScoringError("this server was not started from a model directory")
-        with self._lock:
-            new = ScoringService(load_model(self.model_dir), self.dataset)
-            self.service = new  # atomic swap of the reference
-        return new.model.version
-
-
 def create_app(
     service: ScoringService,
     dataset: Dataset,
@@ -87,7 +68,7 @@ def create_app(
     keys = settings.keys()
     if not keys and not allow_no_auth:
         raise ScoringError("no API key: set SCORING_API_KEYS (or explicitly allow running without auth)")
-    state = ApiState(service, dataset, model_dir)
+    state = ApiState(service, dataset, model_dir, allow_missing_tables=settings.allow_missing_tables)
     audit = AuditLog(settings.audit_log)
     app = FastAPI(
         title="Prêt à dépenser scoring API",
@@ -98,10 +79,13 @@ def create_app(
     )
     app.state.api = state
     app.state.audit = audit
+    app.state.settings = settings
+    app.state.keys = keys
     install_error_handlers(app)
     install_docs(app)
-    add_routes(app, state, audit, settings, keys)
-    add_summary_route(app, state, audit, keys)
+    app.include_router(routers.model)
+    app.include_router(routers.clients)
+    app.include_router(routers.applications)
     app.add_middleware(Guard, keys=keys, max_body_bytes=settings.max_body_bytes)
     if settings.origins():  # outermost: preflights answered before the key check
         app.add_middleware(
@@ -148,12 +132,17 @@ def _openapi_with_features(app: FastAPI, state: ApiState):
     return openapi
 
 
-def build(model_dir: str | Path, data_dir: str | Path, **kw) -> FastAPI:
+def build(
+    model_dir: str | Path, data_dir: str | Path, *, settings: ApiSettings | None = None, **kw
+) -> FastAPI:
     """Load the model and data once and create the app (what ``serve`` runs)."""
     from scoring_core.data import load_dataset
 
     t0 = time.perf_counter()
+    settings = settings or ApiSettings()
     dataset = load_dataset(data_dir, progress=False)
-    service = ScoringService(load_model(model_dir), dataset)
+    service = ScoringService(
+        load_model(model_dir), dataset, allow_missing_tables=settings.allow_missing_tables
+    )
     log.info("API ready in %.1fs", time.perf_counter() - t0)
-    return create_app(service, dataset, model_dir=Path(model_dir), **kw)
+    return create_app(service, dataset, settings=settings, model_dir=Path(model_dir), **kw)

@@ -161,13 +161,17 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _preflight(model_dir: Path, data_dir: Path) -> None:
-    """Load the model and the data once in the parent, so bad input is a one-line error."""
+def _preflight(model_dir: Path, data_dir: Path, *, allow_missing_tables: bool = False) -> None:
+    """Load the model and the data once in the parent, so bad input (including data lacking a
+    table the model was trained with, unless allowed) is a one-line error."""
     from scoring_core.data import load_dataset
     from scoring_core.model.artifact import load_model
+    from scoring_core.model.tables import check_tables
 
-    load_model(model_dir)
-    load_dataset(data_dir, progress=False)
+    model = load_model(model_dir)
+    dataset = load_dataset(data_dir, progress=False)
+    check_tables(model, dataset.feature_tables("all"), allow_missing=allow_missing_tables)
+    del model, dataset
     gc.collect()
 
 
@@ -180,12 +184,15 @@ def serve(
     workers: int | None = None,
     no_auth: bool = False,
     quiet: bool = False,
+    allow_missing_tables: bool | None = None,
 ) -> None:
     """Load everything, bind the port, then serve until interrupted.
 
     Parameters
     ----------
     workers : server processes (default ``SCORING_API_WORKERS``, else the CPU cores).
+    allow_missing_tables : serve data lacking tables the model was trained with (default
+        ``SCORING_API_ALLOW_MISSING_TABLES``, else refused).
 
     Raises
     ------
@@ -194,6 +201,8 @@ def serve(
         address that cannot be bound; a model or data directory that does not load.
     """
     settings = ApiSettings()
+    if allow_missing_tables is not None:
+        settings = settings.model_copy(update={"allow_missing_tables": bool(allow_missing_tables)})
     if not settings.keys() and not no_auth:
         raise ScoringError("no API key: set SCORING_API_KEYS=... (or pass --no-auth for a local experiment)")
     workers = workers or settings.workers or default_workers()
@@ -218,7 +227,7 @@ def serve(
 
     from uvicorn.supervisors import Multiprocess
 
-    _preflight(model_dir, data_dir)
+    _preflight(model_dir, data_dir, allow_missing_tables=settings.allow_missing_tables)
     sock = _bind(host, port)
     runtime = Path(tempfile.mkdtemp(prefix="scoring-serve-"))
     env = {
@@ -226,6 +235,7 @@ def serve(
         _ENV_DATA: str(data_dir),
         _ENV_NO_AUTH: "1" if no_auth else "0",
         _ENV_GENERATION: str(runtime / "generation"),
+        "SCORING_API_ALLOW_MISSING_TABLES": "1" if settings.allow_missing_tables else "0",
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # inherited by the spawned workers

@@ -60,6 +60,11 @@ class ApiSettings(BaseSettings):
     workers: int | None = Field(
         None, ge=1, le=64, description="server processes of `serve` (default: the number of CPU cores)"
     )
+    allow_missing_tables: bool = Field(
+        False,
+        description="serve although the data lacks tables the model was trained with (their features "
+        "are then missing, a warning); refused by default, as `score --allow-missing-tables`",
+    )
 
     @model_validator(mode="after")
     def _legacy_key(self) -> ApiSettings:

@@ -69,7 +69,7 @@ class LocalBackend:
 
     def whatif(self, client_id: int, changes: dict, *, top: int = 10, lang: str = "en") -> dict:
         e = self._call(self.service.what_if, client_id, changes, top=top, lang=lang)
-        return {"score": e.score_dict(self.service.model.version), "explanation": e.to_dict()}
+        return {"score": self.service.score_of(e), "explanation": e.to_dict()}
 
     def profile(self, client_id: int) -> dict:
         return self._call(self.service.profile, client_id)

@@ -146,16 +146,6 @@ class Explanation:
             self.base_prob,
         )
 
-    def score_dict(self, model_version: str) -> dict:
-        """The score part (the JSON of ``/clients/{id}/score``)."""
-        return {
-            "client_id": self.client_id,
-            "probability": self.probability,
-            "threshold": self.threshold,
-            "decision": self.decision,
-            "model_version": model_version,
-        }
-
     def to_shap(self):
         """This explanation as a one-row ``shap.Explanation`` (needs the ``shap`` extra), for
         ``shap.plots.waterfall``; see :mod:`scoring_core.explain.shap_export`."""
