@@ -30,13 +30,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..data.schema import DAYS_SENTINEL
 from ..languages import LANGUAGES, check_language
-from ._raw_labels import RAW_LABELS, TABLE_LABELS
+from ._raw_labels import TABLE_LABELS
 from ._rules import VOWELS, humanize, info
 
 __all__ = [
     "LANGUAGES",
     "UNITS",
-    "column_label",
     "feature_gender",
     "feature_label",
     "feature_labels",
@@ -180,24 +179,6 @@ def feature_gender(name: str) -> str:
 
 def _first_word(label: str) -> str:
     return label.lower().replace("'", " ").split(" ", 1)[0]
-
-
-def column_label(table: str, column: str, lang: str = "en") -> str:
-    """Label of a raw column of one of the eight Kaggle tables (e.g. ``previous_application``).
-
-    Raises
-    ------
-    ValueError
-        For an unknown table or language.
-    """
-    _check_lang(lang)
-    if table not in RAW_LABELS:
-        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(RAW_LABELS)}")
-    label = RAW_LABELS[table].get(column)
-    if label is None:
-        logger.debug("no label for column %r of table %r", column, table)
-        return humanize(column)
-    return label[LANGUAGES.index(lang)]
 
 
 def table_label(table: str, lang: str = "en") -> str:
