@@ -47,6 +47,8 @@ class _Layout:
     category_dtypes: dict[str, pd.CategoricalDtype]
     numeric: pd.Index
     widths: dict[str, int]
+    #: the numeric features of the history blocks, in output order (the end of ``numeric``)
+    history: pd.Index
 
     @classmethod
     def build(cls, builder: FeatureBuilder) -> _Layout:
@@ -55,16 +57,18 @@ class _Layout:
         numeric = [name for name in builder.feature_names_ if dtypes[name] == "float32"]
         if builder.feature_names_ != categorical + numeric:  # a bug, not a data problem
             raise RuntimeError("the categorical features must come first")
+        widths = {
+            block: sum(dtypes[name] == "float32" for name in names)
+            for block, names in builder.table_features_.items()
+        }
         return cls(
             names=builder.feature_names_,
             category_dtypes={
                 name: pd.CategoricalDtype(pd.Index(builder.categories_[name])) for name in categorical
             },
             numeric=pd.Index(numeric),
-            widths={
-                block: sum(dtypes[name] == "float32" for name in names)
-                for block, names in builder.table_features_.items()
-            },
+            widths=widths,
+            history=pd.Index(numeric[widths[_APPLICATION_BLOCK] + widths[_DOMAIN_BLOCK] :]),
         )
 
 
@@ -344,12 +348,19 @@ class FeatureBuilder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         missing = pd.Index(ids).difference(history.index)
         if len(missing):
             raise ValueError(f"history features missing for clients {list(missing[:5])}")
-        rows = history.loc[ids]
-        for table, names in self.table_features_.items():
+        layout = self._layout()
+        same = len(history) == len(ids) and bool((history.index.to_numpy() == ids).all())
+        rows = history if same else history.loc[ids]
+        if not rows.columns.equals(layout.history):  # one selection for every history block
+            rows = rows[layout.history]
+        values = rows.to_numpy(dtype=np.float32)
+        start = 0
+        for table in self.table_features_:
             if table in (_APPLICATION_BLOCK, _DOMAIN_BLOCK):
                 continue
-            numeric = [name for name in names if self.dtypes_[name] == "float32"]
-            yield table, rows[numeric].to_numpy(dtype=np.float32)
+            width = layout.widths[table]
+            yield table, values[:, start : start + width]
+            start += width
 
     def _blocks(self, tables: Tables, app: pd.DataFrame, clients: KeyIndex):
         """Yield ``(block name, values)`` of the numeric features, in output order."""
