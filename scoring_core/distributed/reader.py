@@ -44,8 +44,11 @@ __all__ = ["Piece", "table_path", "table_pieces", "read_piece", "read_dask_table
 
 logger = logging.getLogger(__name__)
 
-#: Rows per partition aimed at when grouping parquet row groups.
+#: Rows per partition aimed at when grouping parquet row groups: history tables (narrow,
+#: many rows per client) and application tables (wide; their partitions are the partitions
+#: of clients every result has, so they also set the parallelism).
 PARTITION_ROWS = 1_000_000
+APPLICATION_ROWS = 50_000
 #: Bytes per partition of an uncompressed CSV file.
 CSV_BLOCK_BYTES = 64 << 20
 
@@ -118,9 +121,19 @@ def _csv_pieces(path: Path, block: int) -> list[Piece]:
 
 
 def table_pieces(
-    path: str | Path, *, rows: int = PARTITION_ROWS, block: int = CSV_BLOCK_BYTES
+    path: str | Path, *, rows: int | None = None, block: int | None = None, table: str = ""
 ) -> list[Piece]:
-    """The partitions of one table file (see the module docstring)."""
+    """The partitions of one table file (see the module docstring).
+
+    ``rows`` (parquet) and ``block`` (CSV bytes) default to :data:`APPLICATION_ROWS` and
+    a 16th of :data:`CSV_BLOCK_BYTES` for an application ``table``, to
+    :data:`PARTITION_ROWS` and :data:`CSV_BLOCK_BYTES` otherwise.
+    """
+    application = table.startswith("application")
+    if rows is None:
+        rows = APPLICATION_ROWS if application else PARTITION_ROWS
+    if block is None:
+        block = CSV_BLOCK_BYTES // 16 if application else CSV_BLOCK_BYTES
     path = Path(path)
     name = path.name.lower()
     if name.endswith(".parquet"):
@@ -174,7 +187,7 @@ def read_dask_table(path: str | Path, table: str, **kwargs) -> dd.DataFrame:
     ``kwargs`` go to :func:`table_pieces`. The first piece is read once here for the
     columns and dtypes (and the warnings about absent optional columns).
     """
-    pieces = table_pieces(path, **kwargs)
+    pieces = table_pieces(path, table=table, **kwargs)
     first = pieces[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)

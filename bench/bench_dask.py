@@ -1,0 +1,229 @@
+"""Features and batch scoring on a Dask LocalCluster against the in-memory path, in one run.
+
+1. Synthetic data for ``--clients`` training clients (plus about a sixth as many test
+   clients) written by ``synth`` as parquet, one row group per chunk of 20,000 clients
+   (reused when ``--data-dir`` already holds it).
+2. A quick model trained in memory on ``--model-clients`` other synthetic clients (only
+   needed to score; its builder featurizes the big data like any model's).
+3. In memory, in a child process (its peak RSS measured alone): load the tables, fit the
+   feature builder on the training clients, build the features of all clients and write them
+   as parquet; load again and score ``application_test`` into a CSV.
+4. On a ``LocalCluster`` of ``--workers`` worker processes (one thread each) with a
+   ``--memory-limit`` each: the same two jobs through ``scoring_core.distributed`` (features
+   to partitioned parquet, scores to one CSV), with each worker's RSS sampled every 0.5 s;
+   the workers must be the same at the end (none killed and restarted).
+5. Checks: the Dask features equal the in-memory ones exactly, the score CSVs are byte-equal.
+
+Reports wall time, peak memory (in-memory process; each worker), clients/s and history
+rows/s. Issue 15's target is bounded memory (no worker killed at 4 GiB) at 1,000,000 clients;
+the default size here (100,000) finishes in a few minutes on a shared 2-core machine.
+
+    python bench/bench_dask.py [--clients 100000] [--data-dir build/dask-100000]
+                               [--workers 2] [--memory-limit 4GiB]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+
+IN_MEMORY = textwrap.dedent(
+    """
+    import json, resource, sys, time, warnings
+    warnings.simplefilter("ignore")
+    from scoring_core.data import load_dataset
+    from scoring_core.features import FeatureBuilder
+    from scoring_core.model.artifact import load_model
+    data, model_dir, features_out, scores_out = sys.argv[1:5]
+    t0 = time.perf_counter()
+    ds = load_dataset(data, cache=False, progress=False)
+    builder = FeatureBuilder().fit(ds.feature_tables("train"))
+    X = builder.transform(ds.feature_tables("all"))
+    X.reset_index().to_parquet(features_out, index=False)
+    t1 = time.perf_counter()
+    del X, ds, builder
+    model = load_model(model_dir)
+    ds = load_dataset(data, cache=False, progress=False, tables=None)
+    scores = model.score_tables(ds.feature_tables("test"))
+    scores.to_csv(scores_out, index=False)
+    t2 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"features": t1 - t0, "score": t2 - t1, "peak": peak, "scored": len(scores)}))
+    """
+)
+
+
+class WorkerMemory:
+    """Samples every worker's RSS every ``interval`` seconds; keeps the peak per worker."""
+
+    def __init__(self, client, interval: float = 0.5):
+        self.client, self.interval = client, interval
+        self.peak: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                rss = self.client.run(lambda: psutil.Process().memory_info().rss)
+            except Exception:  # noqa: BLE001 - a worker restarting: sample again
+                rss = {}
+            for worker, value in rss.items():
+                self.peak[worker] = max(self.peak.get(worker, 0), value)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def gib(n: float) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def ensure_data(data_dir: Path, clients: int) -> dict[str, int]:
+    from scoring_core.synth import generate
+
+    stamp = data_dir / "bench.json"
+    if stamp.is_file() and json.loads(stamp.read_text()).get("clients") == clients:
+        rows = json.loads(stamp.read_text())["rows"]
+        print(f"data: reusing {data_dir}")
+        return rows
+    t0 = time.perf_counter()
+    summary = generate(clients, data_dir, seed=0, fmt="parquet", progress=False)
+    rows = {t: int(n) for t, n in summary.rows.items()}
+    stamp.write_text(json.dumps({"clients": clients, "rows": rows}))
+    print(f"data: synth wrote {data_dir} in {time.perf_counter() - t0:.0f}s")
+    return rows
+
+
+def train_model(out: Path, clients: int) -> None:
+    from scoring_core.data import load_dataset
+    from scoring_core.model.artifact import save_model
+    from scoring_core.model.training import TrainConfig, train
+    from scoring_core.synth import generate
+
+    small = out.parent / "model-data"
+    generate(clients, small, seed=1, fmt="parquet", progress=False)
+    ds = load_dataset(small, cache=False, progress=False)
+    save_model(train(ds.feature_tables("train"), TrainConfig(quick=True), progress=False).model, out)
+
+
+def run_dask(args, data_dir: Path, model_dir: Path, work: Path) -> dict:
+    from scoring_core.distributed import (
+        dask_client,
+        dask_features,
+        dask_scores,
+        fit_dask_builder,
+        load_dask_tables,
+        write_parquet_dir,
+        write_scores,
+    )
+    from scoring_core.model.artifact import load_model
+
+    out = {}
+    with dask_client(
+        n_workers=args.workers, threads_per_worker=1, memory_limit=args.memory_limit, processes=True
+    ) as client:
+        before = set(client.scheduler_info()["workers"])
+        with WorkerMemory(client) as memory:
+            t0 = time.perf_counter()
+            tables = load_dask_tables(data_dir, "all")
+            builder = fit_dask_builder(tables)
+            write_parquet_dir(dask_features(tables, builder).reset_index(), work / "dask-features.parquet")
+            t1 = time.perf_counter()
+            model = load_model(model_dir)
+            scores = dask_scores(load_dask_tables(data_dir, "auto"), model)
+            write_scores(scores, work / "dask-scores.csv")
+            t2 = time.perf_counter()
+        after = set(client.scheduler_info()["workers"])
+        out.update(
+            features=t1 - t0,
+            score=t2 - t1,
+            peak=dict(memory.peak),
+            partitions=tables.npartitions,
+            same_workers=before == after and len(after) == args.workers,
+        )
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=100_000)
+    p.add_argument("--data-dir", type=Path)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--memory-limit", default="4GiB")
+    p.add_argument("--model-clients", type=int, default=3000)
+    args = p.parse_args()
+    warnings.simplefilter("ignore")
+    data_dir = args.data_dir or ROOT / "build" / f"dask-{args.clients}"
+    rows = ensure_data(data_dir, args.clients)
+    history_rows = sum(n for t, n in rows.items() if not t.startswith("application"))
+    n_all = rows["application_train"] + rows["application_test"]
+    print(f"  {n_all:,} clients ({rows['application_test']:,} to score), {history_rows:,} history rows")
+
+    with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
+        work = Path(tmp)
+        t0 = time.perf_counter()
+        train_model(work / "model", args.model_clients)
+        print(
+            f"model: quick model on {args.model_clients:,} other clients in {time.perf_counter() - t0:.0f}s"
+        )
+
+        proc = subprocess.run(
+            [sys.executable, "-c", IN_MEMORY, str(data_dir), str(work / "model"),
+             str(work / "mem-features.parquet"), str(work / "mem-scores.csv")],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if proc.returncode:
+            sys.exit(f"in-memory run failed:\n{proc.stderr[-3000:]}")
+        mem = json.loads(proc.stdout.strip().splitlines()[-1])
+        dsk = run_dask(args, data_dir, work / "model", work)
+
+        expected = pd.read_parquet(work / "mem-features.parquet")
+        got = pq.read_table(work / "dask-features.parquet").to_pandas()
+        for c in expected.columns:  # categories: the same levels, fixed at fit
+            if isinstance(expected[c].dtype, pd.CategoricalDtype):
+                got[c] = got[c].astype(expected[c].dtype)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        same_scores = (work / "mem-scores.csv").read_bytes() == (work / "dask-scores.csv").read_bytes()
+
+    n_test = rows["application_test"]
+    print()
+    print(f"{'':24}{'in memory':>16}{'Dask':>16}")
+    print(f"{'features (wall)':24}{mem['features']:>15.1f}s{dsk['features']:>15.1f}s")
+    print(f"{'  clients/s':24}{n_all / mem['features']:>16,.0f}{n_all / dsk['features']:>16,.0f}")
+    print(
+        f"{'  history rows/s':24}{history_rows / mem['features']:>16,.0f}"
+        f"{history_rows / dsk['features']:>16,.0f}"
+    )
+    print(f"{'score (wall)':24}{mem['score']:>15.1f}s{dsk['score']:>15.1f}s")
+    print(f"{'  clients/s':24}{n_test / mem['score']:>16,.0f}{n_test / dsk['score']:>16,.0f}")
+    print(f"{'peak memory':24}{gib(mem['peak']):>16}")
+    for i, (_worker, peak) in enumerate(sorted(dsk["peak"].items())):
+        print(f"{'  worker ' + str(i + 1):24}{'':>16}{gib(peak):>16}  (limit {args.memory_limit})")
+    print(f"application partitions: {dsk['partitions']}; workers {args.workers} x 1 thread")
+    print(f"no worker killed or restarted: {dsk['same_workers']}")
+    print("features identical: True (checked exactly); score CSV byte-identical:", same_scores)
+
+
+if __name__ == "__main__":
+    main()
