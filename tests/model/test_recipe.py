@@ -91,3 +91,24 @@ def test_small_data_is_not_searched_and_seeds_are_averaged(data):
     # three boosters of at most n_trees trees each (LightGBM stops early when no split is left)
     assert fit.n_trees < fit.booster.num_trees() <= 3 * fit.n_trees
     assert "a_copy" in fit.pruned
+
+
+@pytest.mark.parametrize("strategy", ["none", "undersample", "oversample:0.5"])
+def test_boosters_are_fitted_in_the_imbalanced_learn_pipeline(data, strategy):
+    """fit_boosters = make_pipeline's sampler + LGBMClassifier per seed: the same boosters as
+    LightGBM's own training on the resampled rows (the sampler seeded once)."""
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
+    X, y = data
+    params = scaled_params(len(y)) | {"learning_rate": 0.1, "scale_pos_weight": 1.0}
+    fit = fit_boosters(params, X, y, 30, seeds=[0, 1], strategy=strategy, sampler_seed=7)
+    X_fit, y_fit = X, y
+    if strategy == "undersample":
+        X_fit, y_fit = RandomUnderSampler(sampling_strategy=1.0, random_state=7).fit_resample(X, y)
+    elif strategy.startswith("oversample"):
+        X_fit, y_fit = RandomOverSampler(sampling_strategy=0.5, random_state=7).fit_resample(X, y)
+    ds = {"verbose": -1, "feature_pre_filter": False}
+    own = [lgb.train(params | {"seed": s}, lgb.Dataset(X_fit, label=y_fit, params=ds), 30) for s in (0, 1)]
+    expected = np.mean([b.predict(X, raw_score=True) for b in own], axis=0)
+    np.testing.assert_allclose(fit.booster.predict(X, raw_score=True), expected, atol=1e-12)
