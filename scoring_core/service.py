@@ -64,8 +64,8 @@ class ScoringService:
     dataset : the clients' tables.
     allow_missing_tables : score although the data lacks tables the model was trained with
         (their features are then missing); refused by default (``score --allow-missing-tables``).
-    what_if_cache : clients whose prepared what-if inputs (application row, history features)
-        are kept, least recently used dropped first; ``0`` keeps none.
+    what_if_cache : clients whose prepared what-if inputs (application row, history features;
+        about 26 kB each) are kept, least recently used dropped first; ``0`` keeps none.
     """
 
     def __init__(
@@ -74,7 +74,7 @@ class ScoringService:
         dataset: Dataset,
         *,
         allow_missing_tables: bool = False,
-        what_if_cache: int = 256,
+        what_if_cache: int = 1024,
     ):
         t0 = time.perf_counter()
         self.model = model
@@ -110,6 +110,11 @@ class ScoringService:
             for name in names
             if builder.dtypes_[name] == "float32"
         ]
+        # the history features are the last columns (the builder's layout): one slice, not a lookup
+        start = len(self.features.columns) - len(self._history_names)
+        self._history_slice = (
+            slice(start, None) if list(self.features.columns[start:]) == self._history_names else None
+        )
         self._prepared: OrderedDict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
         self._prepared_size = int(what_if_cache)
         self._prepared_lock = threading.Lock()
@@ -229,13 +234,14 @@ class ScoringService:
             if hit is not None:
                 self._prepared.move_to_end(key)
                 return hit
-        app = self.store.client_tables(cid)["application"]
+        app = self.store.application_rows(cid)
+        pos = self.features.index.get_loc(cid)
         names = self._history_names
-        history = pd.DataFrame(
-            self.features.loc[[cid], names].to_numpy(dtype=np.float32),
-            index=self.features.index[self.features.index.get_indexer([cid])],
-            columns=names,
-        )
+        rows = self.features.iloc[pos : pos + 1]
+        values = (
+            rows.iloc[:, self._history_slice] if self._history_slice is not None else rows[names]
+        ).to_numpy(dtype=np.float32)
+        history = pd.DataFrame(values, index=self.features.index[pos : pos + 1], columns=names)
         if self._prepared_size > 0:
             with self._prepared_lock:
                 self._prepared[key] = (app, history)

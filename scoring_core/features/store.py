@@ -134,16 +134,33 @@ class HistoryStore:
         ids = np.atleast_1d(np.asarray(client_ids)).astype(np.int64)
         out: dict[str, pd.DataFrame] = {}
         if self._application is not None:
-            pos = self._app_index.lookup(ids)
-            if (pos < 0).any():
-                raise UnknownClientError(int(ids[pos < 0][0]))
-            single = len(pos) == 1  # a slice is much cheaper than a take
-            out["application"] = (
-                self._application.iloc[pos[0] : pos[0] + 1] if single else self._application.iloc[pos]
-            )
+            out["application"] = self._application_rows(ids)
         for name, table in self._tables.items():
             out[name] = table.rows_of(ids)
         return out
+
+    def application_rows(self, client_ids: int | Sequence[int] | np.ndarray) -> pd.DataFrame:
+        """The application rows of one or several clients (``client_tables(...)["application"]``
+        without looking up the history tables).
+
+        Raises
+        ------
+        UnknownClientError
+            When a client is not in the application table.
+        ValueError
+            When the store holds no application table.
+        """
+        if self._application is None:
+            raise ValueError("this store holds no application table")
+        return self._application_rows(np.atleast_1d(np.asarray(client_ids)).astype(np.int64))
+
+    def _application_rows(self, ids: np.ndarray) -> pd.DataFrame:
+        pos = self._app_index.lookup(ids)
+        if (pos < 0).any():
+            raise UnknownClientError(int(ids[pos < 0][0]))
+        if len(pos) == 1:  # a slice is much cheaper than a take
+            return self._application.iloc[pos[0] : pos[0] + 1]
+        return self._application.iloc[pos]
 
 
 def empty_table(name: str) -> pd.DataFrame:

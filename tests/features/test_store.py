@@ -50,6 +50,17 @@ def test_unknown_client(fitted):
         store.client_tables(99)
 
 
+def test_application_rows_alone(fitted, tables):
+    _, _, store = fitted
+    pd.testing.assert_frame_equal(store.application_rows(2), store.client_tables(2)["application"])
+    pd.testing.assert_frame_equal(store.application_rows([3, 1]), store.client_tables([3, 1])["application"])
+    with pytest.raises(UnknownClientError, match="99"):
+        store.application_rows(99)
+    history_only = HistoryStore({name: frame for name, frame in tables.items() if name != "application"})
+    with pytest.raises(ValueError, match="no application table"):
+        history_only.application_rows(1)
+
+
 def test_history_only_store(tables):
     store = HistoryStore({name: frame for name, frame in tables.items() if name != "application"})
     one = store.client_tables(99)  # no application table: any id is fine
