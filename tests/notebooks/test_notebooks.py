@@ -15,6 +15,10 @@ import papermill as pm
 import pytest
 from papermill.translators import PythonTranslator
 
+from scoring_core.metrics import classification_report
+from scoring_core.model.artifact import read_metadata
+from scoring_core.model.evaluation import EVALUATION_FILE, load_evaluation
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 CHECK = "# NBVAL_CHECK_OUTPUT"
 SMALL = {
@@ -75,8 +79,19 @@ def test_notebook_runs(tmp_path, name):
     text = _outputs(nb)
     assert "synthetic" in text
     if name == "03_train.ipynb":
-        assert (tmp_path / "out" / "model" / "metadata.json").exists()
-        assert "MLflow run" in text
+        model_dir = tmp_path / "out" / "model"
+        assert (model_dir / "metadata.json").exists()
+        # saved by the one training path: with its evaluation predictions, which the methodology
+        # note (`report`) reads; without training data given, nothing is re-split or rebuilt
+        assert (model_dir / EVALUATION_FILE).exists()
+        evaluation = load_evaluation(model_dir)
+        assert set(evaluation["split"]) == {"oof", "holdout"}
+        holdout = evaluation[evaluation["split"] == "holdout"]
+        recorded = read_metadata(model_dir)["metrics"]["holdout"]["auc"]
+        assert classification_report(holdout["TARGET"], holdout["probability"])["auc"] == pytest.approx(
+            recorded
+        )
+        assert "MLflow run" in text and "model version 1" in text  # the scoring model registered
         assert "shap.Explanation of" in text  # the SHAP views ran on the project's contributions
     if name == "05_retrain.ipynb":
         assert (tmp_path / "out" / "models" / "current" / "metadata.json").exists()
@@ -110,4 +125,6 @@ def test_committed_notebooks_hold_no_run_state():
         assert "widgets" not in nb.metadata, f"{path.name}: widget state committed"
         for cell in nb.cells:
             if cell.cell_type == "code" and cell.outputs:
-                assert cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT"), f"{path.name}: outputs committed"
+                assert cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT"), (
+                    f"{path.name}: outputs committed"
+                )
