@@ -14,12 +14,11 @@ if TYPE_CHECKING:
     from .loader import (
         SUFFIXES,
         Dataset,
-        DataWarning,
         find_table_file,
         load_dataset,
-        normalize_table,
         read_table,
     )
+    from .normalize import DataWarning, normalize_table
     from .schema import (
         APPLICATION_TABLES,
         DAYS_SENTINEL,
@@ -34,10 +33,10 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "SUFFIXES": ".loader",
     "Dataset": ".loader",
-    "DataWarning": ".loader",
+    "DataWarning": ".normalize",
     "find_table_file": ".loader",
     "load_dataset": ".loader",
-    "normalize_table": ".loader",
+    "normalize_table": ".normalize",
     "read_table": ".loader",
     "APPLICATION_TABLES": ".schema",
     "DAYS_SENTINEL": ".schema",

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import scoring_core.data.loader as loader
+import scoring_core.data.normalize as normalize
 from scoring_core.data import normalize_table
 from scoring_core.errors import ColumnTypeError
 
@@ -15,7 +15,7 @@ from scoring_core.errors import ColumnTypeError
 def _both(df: pd.DataFrame, table: str, monkeypatch) -> tuple[pd.DataFrame, pd.DataFrame]:
     fast = normalize_table(df, table)
     with monkeypatch.context() as m:
-        m.setattr(loader, "_SMALL_FRAME", -1)  # column by column
+        m.setattr(normalize, "_SMALL_FRAME", -1)  # column by column
         slow = normalize_table(df, table)
     return fast, slow
 
@@ -40,6 +40,6 @@ def test_small_frames_refuse_infinite_numbers(raw_tables, value, monkeypatch):
     for fast in (True, False):
         with monkeypatch.context() as m:
             if not fast:
-                m.setattr(loader, "_SMALL_FRAME", -1)
+                m.setattr(normalize, "_SMALL_FRAME", -1)
             with pytest.raises(ColumnTypeError, match="AMT_CREDIT must be a finite number"):
                 normalize_table(df, "application_test")
