@@ -1,7 +1,8 @@
 """Business cost and classification metrics.
 
-Metrics are plain functions ``(y_true, y_score_or_pred, ...)``; scorers for scikit-learn
-model selection are made from them once, with :func:`make_scorer`.
+Metrics are plain functions ``(y_true, y_score_or_pred, ...)``; a scikit-learn scorer is one
+:func:`~sklearn.metrics.make_scorer` call away, e.g. the cost at the best threshold:
+``make_scorer(min_cost_score, greater_is_better=False, response_method="predict_proba")``.
 
 The business cost counts what errors cost the lender: a missed defaulter (false negative:
 the loan is granted and not repaid) costs ``c_fn``, a refused good client (false positive:
@@ -19,7 +20,6 @@ from sklearn.metrics import (
     average_precision_score,
     brier_score_loss,
     confusion_matrix,
-    make_scorer,
     roc_auc_score,
 )
 
@@ -35,7 +35,6 @@ __all__ = [
     "ThresholdMetrics",
     "threshold_metrics",
     "min_cost_score",
-    "make_cost_scorer",
 ]
 
 
@@ -226,10 +225,3 @@ def threshold_metrics(y_true, y_score, threshold: float, *, c_fn: float = 10.0, 
 def min_cost_score(y_true, y_score, *, c_fn: float = 10.0, c_fp: float = 1.0) -> float:
     """Cost per client at the best threshold (threshold-free model comparison)."""
     return best_threshold(y_true, y_score, c_fn=c_fn, c_fp=c_fp)[1]
-
-
-def make_cost_scorer(c_fn: float = 10.0, c_fp: float = 1.0):
-    """A scikit-learn scorer: minus the cost per client at the best threshold (greater is better)."""
-    return make_scorer(
-        min_cost_score, greater_is_better=False, response_method="predict_proba", c_fn=c_fn, c_fp=c_fp
-    )

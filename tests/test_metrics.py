@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import make_scorer
 from sklearn.model_selection import cross_val_score
 
 from scoring_core.metrics import (
@@ -11,7 +12,7 @@ from scoring_core.metrics import (
     classification_report,
     cost_curve,
     expected_loss_cost,
-    make_cost_scorer,
+    min_cost_score,
     threshold_metrics,
 )
 
@@ -81,7 +82,10 @@ def test_report():
 
 def test_scorer_in_cross_validation():
     X, y = make_classification(500, weights=[0.9], random_state=0)
-    scores = cross_val_score(LogisticRegression(max_iter=500), X, y, cv=3, scoring=make_cost_scorer(10, 1))
+    scorer = make_scorer(
+        min_cost_score, greater_is_better=False, response_method="predict_proba", c_fn=10, c_fp=1
+    )
+    scores = cross_val_score(LogisticRegression(max_iter=500), X, y, cv=3, scoring=scorer)
     assert np.all(scores <= 0)  # minus a cost
 
 
