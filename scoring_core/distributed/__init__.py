@@ -23,6 +23,7 @@ from .features import dask_features, fit_dask_builder, map_client_partitions  # 
 from .output import write_csv, write_parquet_dir, write_parquet_file  # noqa: E402
 from .scoring import dask_scores, write_scores  # noqa: E402
 from .tables import DaskTables, align_history, dask_tables_from_pandas, load_dask_tables  # noqa: E402
+from .training import dask_train  # noqa: E402
 
 __all__ = [
     "DaskConnectionError",
@@ -35,6 +36,7 @@ __all__ = [
     "dask_features",
     "dask_scores",
     "dask_tables_from_pandas",
+    "dask_train",
     "fit_dask_builder",
     "load_dask_tables",
     "map_client_partitions",

@@ -83,21 +83,37 @@ def _balance_counts(frame: pd.DataFrame, credits: KeyIndex) -> Counts:
     return _level_counts(frame, BUREAU_BALANCE_SHARE_COLUMNS, keep)
 
 
-def fit_dask_builder(tables: DaskTables, builder: FeatureBuilder | None = None) -> FeatureBuilder:
+def _app_counts(frame: pd.DataFrame, owners: Owners | None, columns: Sequence[str]) -> Counts:
+    keep = None if owners is None else owners.lookup(frame["SK_ID_CURR"].to_numpy()) >= 0
+    return _level_counts(frame, columns, keep)
+
+
+def fit_dask_builder(
+    tables: DaskTables, builder: FeatureBuilder | None = None, *, clients: np.ndarray | None = None
+) -> FeatureBuilder:
     """Fit ``builder`` (default ``FeatureBuilder()``) on the fit partitions of ``tables``.
 
     Gives the fitted state :meth:`FeatureBuilder.fit` gives on the same tables in memory
     (``application_train`` and the history tables): same history tables, category levels,
     feature names and dtypes. Two passes over the raw partitions, no shuffle.
+
+    ``clients`` (``SK_ID_CURR`` values) fits on these application rows instead (e.g. the
+    training split of ``train``: ``fit`` on ``application.iloc[idx_train]`` in memory).
     """
     builder = builder if builder is not None else FeatureBuilder()
     builder._check_params()
     ids = tables.client_ids()
-    fit_ids = ids[: tables.fit_partitions]
+    if clients is None:
+        fit_ids = ids[: tables.fit_partitions]
+        app_parts = tables.application.to_delayed()[: tables.fit_partitions]
+        app_owners = None
+    else:
+        fit_ids = [np.asarray(clients, dtype=np.int64)]
+        app_parts = tables.application.to_delayed()
+        app_owners = dask.delayed(Owners(fit_ids), pure=True)
     owners = dask.delayed(Owners(fit_ids), pure=True)
-    app_parts = tables.application.to_delayed()[: tables.fit_partitions]
     app_columns = [c for c in APPLICATION_CATEGORICAL if c in tables.application.columns]
-    tasks = {"application": [dask.delayed(_level_counts)(p, app_columns, None) for p in app_parts]}
+    tasks = {"application": [dask.delayed(_app_counts)(p, app_owners, app_columns) for p in app_parts]}
     present = [name for name in HISTORY_TABLES if tables.history.get(name) is not None]
     if "bureau_balance" in present and "bureau" not in present:
         logger.warning("table bureau_balance is ignored: it links to clients only through bureau")
