@@ -54,7 +54,8 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 from scoring_core.data import load_dataset
 from scoring_core.features import FeatureBuilder
-from scoring_core.model.training import TrainConfig, _fit_scorecard, fit_model
+from scoring_core.model.fitting import _fit_scorecard
+from scoring_core.model.training import TrainConfig, fit_model
 from scoring_core.model.tuning import tune_lightgbm
 
 DEFAULT_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "home-credit-sample"
