@@ -251,13 +251,12 @@ class Explainer:
         """The explanation of the single feature row ``X``."""
         if len(X) != 1:
             raise ValueError(f"explain takes one client's feature row, got {len(X)} rows")
-        contrib, base = self.contributions(X)
+        contrib, base, values = self._one(X)
         c, b = contrib[0], float(base[0])
         raw = b + float(c.sum())
         p = float(self.model.proba_from_raw(raw))  # calibrated P(default)
         p_base = float(self.model.proba_from_raw(b))
         scale = (p - p_base) / (raw - b) if abs(raw - b) > 1e-12 else p * (1 - p)
-        values = X.iloc[0].tolist()
         points = c * scale
         items = [
             Contribution(f, values[j], float(c[j]), float(points[j]))
@@ -275,6 +274,37 @@ class Explainer:
             groups=_groups(items, c, points, self.model.feature_names),
             base_prob=p_base,
         )
+
+    def _one(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list]:
+        """Contributions, base values and the row's values (as ``X.iloc[0].tolist()`` gives
+        them: ``float32`` numbers, category labels, ``nan`` for a missing category). A tree
+        model's values are read off the booster's input matrix: taking a row of a frame mixing
+        categories and numbers costs more than the whole TreeSHAP of a small model."""
+        if self.kind == "tree":
+            mat = self.model.booster_input(X)
+            if isinstance(mat, np.ndarray):
+                out = self.model.estimator.predict(mat, pred_contrib=True)
+                values = list(mat[0].astype(np.float32))
+                for j, levels in self._levels():
+                    code = mat[0, j]
+                    values[j] = np.nan if np.isnan(code) else levels[int(code)]
+                return out[:, :-1], out[:, -1], values
+        contrib, base = self.contributions(X)
+        return contrib, base, X.iloc[0].tolist()
+
+    def _levels(self) -> list[tuple[int, list[str]]]:
+        """``(column, category labels)`` of the categorical features (the codes' meaning)."""
+        levels = getattr(self, "_levels_cache", None)
+        if levels is None:
+            cats = self.model.builder.categories_
+            dtypes = self.model.builder.dtypes_
+            levels = [
+                (j, [str(v) for v in cats[f]])
+                for j, f in enumerate(self.model.feature_names)
+                if dtypes[f] == "category"
+            ]
+            self._levels_cache = levels
+        return levels
 
 
 def _groups(items: list[Contribution], c: np.ndarray, points: np.ndarray, names) -> list[Group]:

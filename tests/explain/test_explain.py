@@ -223,3 +223,23 @@ def test_reason_sentences():
     assert reason_text("BUREAU_AMT_CREDIT_SUM_SUM", float("nan"), 1, None, "en").startswith(
         "No credit bureau record"
     )
+
+
+def test_explanation_values_read_off_the_booster_input(service):
+    """A tree model's explanation takes the row's values from the booster's input matrix: the
+    same values (types included) and contributions as the data-frame row."""
+    X = service.features.iloc[:40]
+    X = X.assign(
+        NAME_CONTRACT_TYPE=X["NAME_CONTRACT_TYPE"].where(np.arange(len(X)) % 3 > 0)
+    )  # missing levels
+    assert isinstance(service.model.booster_input(X.iloc[[0]]), np.ndarray)  # the path under test
+    for i in range(len(X)):
+        row = X.iloc[[i]]
+        e = service.explainer.explain(row)
+        expected = row.iloc[0].tolist()
+        got = [c.value for c in e.contributions]
+        assert [type(v) for v in got] == [type(v) for v in expected]
+        assert [None if v != v else v for v in got] == [None if v != v else v for v in expected]
+        contrib, base = service.explainer.contributions(row)
+        assert [c.shap for c in e.contributions] == contrib[0].tolist()
+        assert e.base_value == float(base[0])
