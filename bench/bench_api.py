@@ -12,7 +12,10 @@ reload returned must come from the new model.
 
 The load generator is a minimal HTTP/1.1 client on asyncio streams (much cheaper than a
 full client library, so it leaves the cores to the servers); it shares the machine with
-them, which the figures include.
+them, which the figures include. Its own CPU time is measured too (this process, per
+request): with ``s`` the server's and ``g`` the generator's CPU milliseconds per request, two
+cores serve at most ``2000 / (s + g)`` requests/s, and the N-worker ratio cannot exceed
+``2 s / (s + g)`` when one worker keeps one core busy; both bounds are printed.
 
 Targets (issue 16): N workers >= 1.8x the requests/s of one worker on 2 cores, p99 <= 500 ms,
 zero errors, zero failed requests across the reload.
@@ -292,11 +295,16 @@ def main(argv=None) -> None:
             s = Server(model, data, w, tmp)
             try:
                 asyncio.run(load(s.port, ids, 3, a.concurrency))  # warm-up
-                cpu0 = s.cpu_seconds()
+                cpu0, own0 = s.cpu_seconds(), time.process_time()
                 r = asyncio.run(load(s.port, ids, a.seconds, a.concurrency))
-                cpu = s.cpu_seconds() - cpu0
-                n = sum(map(len, r["lat"].values())) + len(r["errors"])
-                rows[w] = summary(r) | {"cores": cpu / r["elapsed"], "cpu_ms": cpu * 1000 / max(1, n)}
+                cpu, own = s.cpu_seconds() - cpu0, time.process_time() - own0
+                n = max(1, sum(map(len, r["lat"].values())) + len(r["errors"]))
+                rows[w] = summary(r) | {
+                    "cores": cpu / r["elapsed"],
+                    "cpu_ms": cpu * 1000 / n,
+                    "gen_cores": own / r["elapsed"],
+                    "gen_ms": own * 1000 / n,
+                }
                 if w == n_workers:
                     at = a.reload_seconds / 3
                     r = asyncio.run(
@@ -320,18 +328,25 @@ def main(argv=None) -> None:
         print()
         print(
             "| workers | requests | req/s | p50 ms | p99 ms | score p50 | explanation p50 | what-if p50 | errors "
-            "| server CPU cores used | server CPU ms/request |"
+            "| server CPU cores used | server CPU ms/request | load generator CPU cores | generator CPU ms/request |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for w, r in rows.items():
             print(
                 f"| {w} | {r['requests']:,} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p99']:.0f} | {r['score_p50']:.0f} | "
                 f"{r['explanation_p50']:.0f} | {r['whatif_p50']:.0f} | {r['errors']} | "
-                f"{r['cores']:.2f} | {r['cpu_ms']:.1f} |"
+                f"{r['cores']:.2f} | {r['cpu_ms']:.1f} | {r['gen_cores']:.2f} | {r['gen_ms']:.2f} |"
             )
         one, many = rows[1], rows[n_workers]
         print()
         print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        srv, gen = many["cpu_ms"], many["gen_ms"]
+        print(
+            f"CPU per request ({n_workers} workers): server {srv:.2f} ms, load generator {gen:.2f} ms "
+            f"({100 * gen / (srv + gen):.0f}% of the total); {os.cpu_count()} idle cores would serve at most "
+            f"{1000 * os.cpu_count() / (srv + gen):.0f} req/s, and bound the ratio to one worker (one core) "
+            f"at {os.cpu_count() * srv / (srv + gen):.2f}x"
+        )
         print(
             f"throughput {many['rps'] / one['rps']:.2f}x with {n_workers} workers (target >= 1.8x on 2 cores); "
             f"p99 {many['p99']:.0f} ms (target <= 500 ms); errors {one['errors'] + many['errors']} (target 0)"

@@ -15,6 +15,10 @@ Use them as annotated types (FastAPI's ``Annotated[..., Depends(...)]`` style)::
 - :data:`Audit`: the audit trail of the request, for accesses that are not one path client
   (the portfolio, the ids of ``POST /score``);
 - :data:`Top`, :data:`Lang`: the common query parameters.
+
+The dependencies are ``async`` although they never wait: FastAPI runs a plain ``def``
+dependency in its thread pool, a thread hop per dependency and request, which cost more than
+the dependency itself.
 """
 
 from __future__ import annotations
@@ -55,17 +59,17 @@ _key_header = APIKeyHeader(
 )
 
 
-def get_state(request: Request) -> ApiState:
+async def get_state(request: Request) -> ApiState:
     """The :class:`~scoring_api.state.ApiState` of the app (the service and how to reload it)."""
     return request.app.state.api
 
 
-def get_service(request: Request) -> ScoringService:
+async def get_service(request: Request) -> ScoringService:
     """The service serving now."""
     return request.app.state.api.service
 
 
-def get_caller(request: Request, key: Annotated[str | None, Security(_key_header)]) -> str:
+async def get_caller(request: Request, key: Annotated[str | None, Security(_key_header)]) -> str:
     """The id of the caller's key (401 without a valid one)."""
     key_id = identify(request.app.state.keys, key)
     if key_id is None:
@@ -102,7 +106,7 @@ class AuditTrail:
         self._log.write(key_id=self.key_id, client_id=client_id, endpoint=self._endpoint, method=self._method)
 
 
-def get_audit(request: Request, key_id: Caller) -> AuditTrail:
+async def get_audit(request: Request, key_id: Caller) -> AuditTrail:
     """The request's :class:`AuditTrail` (the caller authenticated first)."""
     return AuditTrail(request.app.state.audit, key_id, request)
 
@@ -110,7 +114,7 @@ def get_audit(request: Request, key_id: Caller) -> AuditTrail:
 Audit = Annotated[AuditTrail, Depends(get_audit)]
 
 
-def audited_client(client_id: ClientId, audit: Audit) -> int:
+async def audited_client(client_id: ClientId, audit: Audit) -> int:
     """The path's ``client_id``, its access written to the audit log."""
     audit.record(client_id)
     return client_id

@@ -31,7 +31,7 @@ router = APIRouter(prefix="/clients", tags=["clients"])
 _CLIENT = error_responses(401, 404, 422)
 
 
-def _portfolio_access(audit: Audit) -> None:
+async def _portfolio_access(audit: Audit) -> None:
     audit.record(None)
 
 
