@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import warnings
+import logging
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ApiSettings", "parse_keys"]
+
+log = logging.getLogger(__name__)
 
 
 def parse_keys(text: str) -> dict[str, str]:
@@ -33,7 +35,7 @@ class ApiSettings(BaseSettings):
     ``SCORING_API_KEYS``: the keys the server accepts, comma-separated, each optionally named
     ``name:key`` (the name goes to the audit log; unnamed keys are logged by a hash prefix).
     ``SCORING_API_KEY`` is a client's one key (the dashboard's); the server reads it only when
-    ``SCORING_API_KEYS`` is not set, with a deprecation warning (its meaning before the split).
+    ``SCORING_API_KEYS`` is not set, and logs a deprecation warning (its meaning before the split).
     """
 
     model_config = SettingsConfigDict(env_prefix="SCORING_API_", env_file=".env", extra="ignore")
@@ -69,11 +71,10 @@ class ApiSettings(BaseSettings):
     @model_validator(mode="after")
     def _legacy_key(self) -> ApiSettings:
         if not self.accepted_keys.strip() and self.key.strip():
-            warnings.warn(
+            # logged, not warnings.warn: under `serve` the logs are JSON lines (scoring_api.logs)
+            log.warning(
                 "SCORING_API_KEY as the server's keys is deprecated: set SCORING_API_KEYS (the keys "
-                "the server accepts); SCORING_API_KEY is a client's one key (e.g. the dashboard's)",
-                FutureWarning,
-                stacklevel=2,
+                "the server accepts); SCORING_API_KEY is a client's one key (e.g. the dashboard's)"
             )
             self.accepted_keys = self.key
         return self

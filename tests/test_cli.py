@@ -272,7 +272,7 @@ def test_explain_unknown_client(model_dir, synth_dir):
 def test_serve_refuses_without_key(model_dir, synth_dir):
     import os
 
-    env = {k: v for k, v in os.environ.items() if k != "SCORING_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in ("SCORING_API_KEY", "SCORING_API_KEYS")}
     proc = subprocess.run(
         [
             sys.executable,
@@ -289,4 +289,4 @@ def test_serve_refuses_without_key(model_dir, synth_dir):
         timeout=120,
         env=env,
     )
-    assert_bad_input(proc, "SCORING_API_KEY")
+    assert_bad_input(proc, "SCORING_API_KEYS")

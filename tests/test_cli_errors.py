@@ -149,7 +149,7 @@ def test_negative_seed(tmp_path):
 
 def test_port_out_of_range(model_dir, synth_dir):
     args = ("serve", "--model", str(model_dir), "--data-dir", str(synth_dir), "--port", "70000")
-    one_line_error(run(*args, env={"SCORING_API_KEY": "k"}), "--port", "70000")
+    one_line_error(run(*args, env={"SCORING_API_KEYS": "k"}), "--port", "70000")
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -169,7 +169,7 @@ def test_busy_port(tmp_path, model_dir, synth_dir, workers):
             "--workers",
             workers,
             "-q",
-            env={"SCORING_API_KEY": "k", "SCORING_API_AUDIT_LOG": str(tmp_path / "audit.jsonl")},
+            env={"SCORING_API_KEYS": "k", "SCORING_API_AUDIT_LOG": str(tmp_path / "audit.jsonl")},
         )
     one_line_error(proc, f"127.0.0.1:{port}", "already in use")
 

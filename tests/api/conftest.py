@@ -37,7 +37,7 @@ class Server:
         self.stderr_path = tmp / "stderr.log"
         env = {
             **os.environ,
-            "SCORING_API_KEY": f"advisor:{KEY}",
+            "SCORING_API_KEYS": f"advisor:{KEY}",
             "SCORING_API_AUDIT_LOG": str(self.audit),
             "SCORING_API_MAX_BODY_BYTES": str(MAX_BODY),
             "OMP_NUM_THREADS": "1",

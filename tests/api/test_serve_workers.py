@@ -41,7 +41,7 @@ def server(quick_result, synth_dir, tmp_path_factory):
     port = _free_port()
     env = {
         **os.environ,
-        "SCORING_API_KEY": KEY,
+        "SCORING_API_KEYS": KEY,
         "SCORING_API_AUDIT_LOG": str(tmp / "audit.jsonl"),
         "OMP_NUM_THREADS": "1",
     }

@@ -9,6 +9,7 @@ serve``, a subprocess) and the dashboard's backend is built from the same enviro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -29,20 +30,18 @@ NAMED_KEYS = f"advisor:{ADVISOR},ops:{OPS}"
 
 
 @pytest.fixture(scope="module")
-def api(quick_result, synth_dir, tmp_path_factory, free_port):
-    """``serve`` with the server's named keys and the dashboard's key in its environment."""
-    tmp = tmp_path_factory.mktemp("keys")
-    model = tmp / "model"
+def model_dir(quick_result, tmp_path_factory):
+    model = tmp_path_factory.mktemp("keys-model") / "model"
     save_model(quick_result.model, model)
-    port = free_port()
+    return model
+
+
+@contextlib.contextmanager
+def _serve(model: Path, data: Path, tmp: Path, port: int, **env_vars: str):
+    """``python -m scoring_core serve`` with ``env_vars`` and no other SCORING_API_* variable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_API")}
-    env.update(
-        SCORING_API_KEYS=NAMED_KEYS,
-        SCORING_API_KEY=ADVISOR,  # the dashboard's: the server must not read it when KEYS is set
-        SCORING_API_AUDIT_LOG=str(tmp / "audit.jsonl"),
-        OMP_NUM_THREADS="1",
-    )
-    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(synth_dir)]
+    env.update(SCORING_API_AUDIT_LOG=str(tmp / "audit.jsonl"), OMP_NUM_THREADS="1", **env_vars)
+    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(data)]
     err = open(tmp / "stderr.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [*cmd, "--port", str(port), "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp
@@ -68,6 +67,17 @@ def api(quick_result, synth_dir, tmp_path_factory, free_port):
             proc.kill()
             proc.wait(10)
         err.close()
+
+
+@pytest.fixture(scope="module")
+def api(model_dir, synth_dir, tmp_path_factory, free_port):
+    """``serve`` with the server's named keys and the dashboard's key in its environment."""
+    tmp = tmp_path_factory.mktemp("keys")
+    # SCORING_API_KEY is the dashboard's: the server must not read it when SCORING_API_KEYS is set
+    with _serve(
+        model_dir, synth_dir, tmp, free_port(), SCORING_API_KEYS=NAMED_KEYS, SCORING_API_KEY=ADVISOR
+    ) as s:
+        yield s
 
 
 def test_dashboard_backend_gets_data_with_its_key(api, monkeypatch):
@@ -109,16 +119,28 @@ def test_every_named_key_is_accepted_and_a_list_is_not_a_client_key(api, monkeyp
     assert backend_from_env().portfolio(limit=1)["clients"]
 
 
-def test_the_old_server_name_still_works_with_a_warning(monkeypatch, tmp_path):
+def test_serve_with_the_old_name(model_dir, synth_dir, tmp_path, free_port):
+    """A server configured as before the split (its keys in SCORING_API_KEY) still serves them,
+    and says the name is deprecated in its log."""
+    with _serve(model_dir, synth_dir, tmp_path, free_port(), SCORING_API_KEY=NAMED_KEYS) as old:
+        for key in (ADVISOR, OPS):
+            assert HttpBackend(old["url"], key).portfolio(limit=1)["clients"]
+        assert "SCORING_API_KEY as the server's keys is deprecated" in old["stderr"].read_text()
+
+
+def test_the_old_server_name_still_works_with_a_warning(monkeypatch, tmp_path, caplog):
     from scoring_api.settings import ApiSettings
 
     monkeypatch.delenv("SCORING_API_KEYS", raising=False)
     monkeypatch.setenv("SCORING_API_KEY", NAMED_KEYS)
-    with pytest.warns(FutureWarning, match="SCORING_API_KEYS"):
+    with caplog.at_level("WARNING", logger="scoring_api.settings"):
         settings = ApiSettings(audit_log=tmp_path / "a.jsonl")
     assert settings.keys() == {ADVISOR: "advisor", OPS: "ops"}
+    assert ["deprecated" in r.message and "SCORING_API_KEYS" in r.message for r in caplog.records] == [True]
+    caplog.clear()
     monkeypatch.setenv("SCORING_API_KEYS", f"ops:{OPS}")
     assert ApiSettings().keys() == {OPS: "ops"}  # KEYS set: SCORING_API_KEY is a client's, ignored
+    assert not caplog.records
 
 
 def test_settings_files_are_read(tmp_path, monkeypatch):
