@@ -29,6 +29,7 @@ from fastapi import Depends, Query, Request, Security
 from fastapi import Path as PathParam
 from fastapi.security import APIKeyHeader
 
+from scoring_core.languages import LANGUAGE_PATTERN, LANGUAGES
 from scoring_core.service import ScoringService
 
 from .errors import ApiError
@@ -88,7 +89,10 @@ Top = Annotated[
     int,
     Query(ge=1, le=1000, description="contributions listed (the rest folded); reasons at most this many"),
 ]
-Lang = Annotated[str, Query(pattern="^(en|fr)$", description="language of labels and reasons: en or fr")]
+Lang = Annotated[
+    str,
+    Query(pattern=LANGUAGE_PATTERN, description=f"language of labels and reasons: {' or '.join(LANGUAGES)}"),
+]
 
 
 class AuditTrail:
