@@ -62,10 +62,20 @@ def import_mlflow():
     return mlflow
 
 
+def _signature():
+    """The pyfunc model's signature: no input schema (a DataFrame or a mapping of tables,
+    normalized by the model itself), one parameter ``allow_missing_tables`` (default false)."""
+    from mlflow.models import ModelSignature
+    from mlflow.types.schema import ParamSchema, ParamSpec
+
+    return ModelSignature(params=ParamSchema([ParamSpec("allow_missing_tables", "boolean", False)]))
+
+
 def _pip_requirements() -> list[str]:
     """The serving environment of the logged model: this project's core requirements, pinned
     to the versions installed here (stated, not inferred: inference loads the model in a
-    subprocess), and the project itself."""
+    subprocess). The project itself is not on a package index: the environment that loads
+    the model must have it installed (``mlflow models serve --env-manager local`` from it)."""
     from importlib import metadata
 
     reqs = []
@@ -167,6 +177,7 @@ def log_training(
             python_model=str(Path(__file__).parent / "model" / "mlflow_entry.py"),
             artifacts={ARTIFACT_KEY: str(model_dir)},
             model_config={"allow_missing_tables": False},
+            signature=_signature(),
             pip_requirements=_pip_requirements() or None,
             registered_model_name=registered_model,
         )

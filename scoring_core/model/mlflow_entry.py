@@ -32,7 +32,10 @@ class ScoringPyfunc(PythonModel):
         )
 
     def predict(self, context, model_input, params=None):
-        return self._predictor.predict(model_input)
+        # MLflow passes the signature's default (false) when a request gives no parameter: a
+        # true parameter allows missing tables, otherwise the loaded model's setting applies
+        allow = True if (params or {}).get("allow_missing_tables") else None
+        return self._predictor.predict(model_input, allow_missing_tables=allow)
 
 
 mlflow.models.set_model(ScoringPyfunc())

@@ -17,8 +17,10 @@ Input (decided here, the same for Python and for ``mlflow models serve``):
 
 History tables are optional in the input but, as for ``score``, a table the model was trained
 with that the input lacks is refused with :class:`~scoring_core.errors.MissingTableError`
-(every client would read as having no history there), unless the model is loaded with
-``model_config={"allow_missing_tables": True}`` (then the missing tables read as empty).
+(every client would read as having no history there), unless asked: ``predict(...,
+params={"allow_missing_tables": True})`` (the logged signature declares this parameter, so a
+``mlflow models serve`` request can pass it next to its ``dataframe_split``), or the model
+loaded with ``model_config={"allow_missing_tables": True}``.
 Every table is normalized exactly as files are (:func:`~scoring_core.data.normalize_table`).
 
 Output: a DataFrame ``SK_ID_CURR, probability, decision, grade``, as the ``score`` command's CSV.
@@ -111,8 +113,11 @@ class ScoringPredictor:
         self.allow_missing_tables = bool(allow_missing_tables)
         self.model = load_model(self.model_dir)
 
-    def predict(self, model_input) -> pd.DataFrame:
+    def predict(self, model_input, *, allow_missing_tables: bool | None = None) -> pd.DataFrame:
         """``SK_ID_CURR, probability, decision, grade`` of every application row of ``model_input``.
+
+        ``allow_missing_tables`` overrides the predictor's setting for this call (the pyfunc
+        model's ``params={"allow_missing_tables": True}``, also through ``mlflow models serve``).
 
         Raises
         ------
@@ -124,11 +129,13 @@ class ScoringPredictor:
 
         tables = input_tables(model_input)
         try:
-            check_tables(self.model, tables, allow_missing=self.allow_missing_tables)
+            allow = self.allow_missing_tables if allow_missing_tables is None else bool(allow_missing_tables)
+            check_tables(self.model, tables, allow_missing=allow)
         except MissingTableError as exc:
             message = str(exc).replace(
                 "pass --allow-missing-tables",
-                'load the model with model_config={"allow_missing_tables": True}',
+                'predict with params={"allow_missing_tables": True}, or load the model with '
+                'model_config={"allow_missing_tables": True},',
             )
             raise MissingTableError(message) from None
         return self.model.score_tables(tables)

@@ -87,3 +87,94 @@ def test_the_registered_model_carries_the_whole_artifact(registered, monkeypatch
 
     files = {p.name for p in Path(local).rglob("*")}
     assert {"metadata.json", "manifest.json", "evaluation.parquet", "mlflow_entry.py"} <= files
+
+
+def test_params_allow_missing_tables_per_call(registered, synth_dir, monkeypatch):
+    run, uri = registered
+    model = _load(uri, monkeypatch, version=run.mlflow["model_version"])
+    application = _raw(synth_dir)["application_test"]
+    scores = model.predict(application, params={"allow_missing_tables": True})
+    assert len(scores) == len(application)
+    with pytest.raises(MissingTableError):
+        model.predict(application, params={"allow_missing_tables": False})
+    lenient = _load(
+        uri, monkeypatch, version=run.mlflow["model_version"], model_config={"allow_missing_tables": True}
+    )
+    assert len(lenient.predict(application, params={"allow_missing_tables": False})) == len(application)
+
+
+@pytest.mark.slow
+def test_mlflow_models_serve_scores_a_registered_version(registered, synth_dir, tmp_path, free_port):
+    """Through MLflow's own server (``mlflow models serve``, this environment): the REST answer
+    is the local predictor's, application rows in, with the per-request parameter."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from scoring_core.model.pyfunc import ScoringPredictor
+
+    run, uri = registered
+    port = free_port()
+    mlflow_cli = shutil.which("mlflow", path=os.path.dirname(sys.executable))
+    assert mlflow_cli, "the mlflow command is installed with the tracking extra"
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [mlflow_cli, "models", "serve", "-m", f"models:/credit-scoring/{run.mlflow['model_version']}"]
+        + ["--env-manager", "local", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        # MLflow runs ``uvicorn`` from PATH: this environment's
+        env={
+            **os.environ,
+            "MLFLOW_TRACKING_URI": uri,
+            "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        application = _raw(synth_dir)["application_test"].head(20)
+        body = {
+            "dataframe_split": json_safe(application),
+            "params": {"allow_missing_tables": True},
+        }
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "mlflow models serve did not start in 240 s"
+            time.sleep(1)
+        r = httpx.post(f"http://127.0.0.1:{port}/invocations", json=body, timeout=120)
+        assert r.status_code == 200, r.text[:2000]
+        got = pd.DataFrame(r.json()["predictions"])
+        expected = ScoringPredictor(run.model_dir).predict(application, allow_missing_tables=True)
+        assert got["SK_ID_CURR"].tolist() == expected["SK_ID_CURR"].tolist()
+        assert got["probability"].to_numpy() == pytest.approx(expected["probability"].to_numpy(), abs=1e-9)
+        assert got["decision"].tolist() == expected["decision"].tolist()
+        refused = httpx.post(
+            f"http://127.0.0.1:{port}/invocations",
+            json={"dataframe_split": body["dataframe_split"]},
+            timeout=120,
+        )
+        assert refused.status_code >= 400 and "bureau" in refused.text  # no history, not asked: refused
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def json_safe(df: pd.DataFrame) -> dict:
+    """``DataFrame.to_dict(orient="split")`` with missing values as JSON nulls."""
+    split = df.astype(object).where(df.notna(), None).to_dict(orient="split")
+    split.pop("index", None)
+    return split
