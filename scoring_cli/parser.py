@@ -13,6 +13,7 @@ from scoring_core import __version__
 from scoring_core.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 from .commands import clients, data, model
+from .commands.on_dask import add_dask_option
 
 __all__ = ["build_parser"]
 
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--data-dir", type=Path, required=True, help="directory of Kaggle-layout tables")
     f.add_argument("--out", type=Path, required=True, help="output parquet file")
     f.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    add_dask_option(f)
     f.set_defaults(func=data.cmd_features)
 
     t = sub.add_parser("train", parents=[common], help="train a model and write its artifact")
@@ -128,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--no-mlflow", action="store_true", help="do not log the run to MLflow")
     t.add_argument("--experiment", default="credit-scoring", help="MLflow experiment name")
     t.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
+    add_dask_option(t)
     t.set_defaults(func=model.cmd_train)
 
     sc = sub.add_parser("score", parents=[common], help="score every client of application_test")
@@ -138,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sc.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
     sc.add_argument("--allow-missing-tables", action="store_true", help=_ALLOW_MISSING_HELP)
+    add_dask_option(sc)
     sc.set_defaults(func=clients.cmd_score)
 
     e = sub.add_parser("explain", parents=[common], help="explain one client's score")
@@ -211,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dr.add_argument("--no-cache", action="store_true", help="do not use the parquet cache of loaded tables")
     dr.add_argument("--allow-missing-tables", action="store_true", help=_ALLOW_MISSING_HELP)
+    add_dask_option(dr)
     dr.set_defaults(func=data.cmd_drift)
 
     rt = sub.add_parser(

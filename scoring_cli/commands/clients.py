@@ -13,6 +13,10 @@ __all__ = ["cmd_score", "cmd_explain", "cmd_summary", "cmd_serve"]
 
 
 def cmd_score(args) -> int:
+    if getattr(args, "dask", None) is not None:
+        from . import on_dask
+
+        return on_dask.cmd_score(args)
     from scoring_core.data import load_dataset
     from scoring_core.io import atomic_path
     from scoring_core.model.artifact import load_model

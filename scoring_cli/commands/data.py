@@ -24,6 +24,10 @@ def cmd_synth(args) -> int:
 
 
 def cmd_features(args) -> int:
+    if getattr(args, "dask", None) is not None:
+        from . import on_dask
+
+        return on_dask.cmd_features(args)
     from scoring_core.data import load_dataset
     from scoring_core.features import FeatureBuilder
     from scoring_core.io import atomic_path
@@ -78,16 +82,21 @@ def cmd_drift(args) -> int:
             missing += [f"{t} ({role})" for t in lacking]
         warn_missing_tables(missing)
     start = time.perf_counter()
-    report = drift_from_dirs(
-        args.reference,
-        args.current,
-        args.model,
-        top=args.top,
-        reference_table=args.reference_table,
-        current_table=args.current_table,
-        cache=False if args.no_cache else None,
-        progress=not args.quiet,
-    )
+    if getattr(args, "dask", None) is not None:
+        from . import on_dask
+
+        report = on_dask.drift_report(args)
+    else:
+        report = drift_from_dirs(
+            args.reference,
+            args.current,
+            args.model,
+            top=args.top,
+            reference_table=args.reference_table,
+            current_table=args.current_table,
+            cache=False if args.no_cache else None,
+            progress=not args.quiet,
+        )
     if args.json is not None:
         atomic_write_text(args.json, report.to_json())
     if args.out is not None:

@@ -52,17 +52,22 @@ def cmd_train(args) -> int:
 
     config = train_config(args)
     start = time.perf_counter()
-    ds = load_dataset(
-        args.data_dir, require_train=True, cache=False if args.no_cache else None, progress=not args.quiet
-    )
-    run = train_and_save(
-        ds,
-        args.out,
-        config,
-        log_mlflow=not args.no_mlflow,
-        experiment=args.experiment,
-        progress=not args.quiet,
-    )
+    if getattr(args, "dask", None) is not None:
+        from . import on_dask
+
+        run = on_dask.train_run(args, config)
+    else:
+        ds = load_dataset(
+            args.data_dir, require_train=True, cache=False if args.no_cache else None, progress=not args.quiet
+        )
+        run = train_and_save(
+            ds,
+            args.out,
+            config,
+            log_mlflow=not args.no_mlflow,
+            experiment=args.experiment,
+            progress=not args.quiet,
+        )
     result = run.result
     m = result.metrics
     at = m["holdout"]["at_threshold"]

@@ -216,23 +216,29 @@ def map_client_partitions(
 
 
 class _Transform:
-    """A picklable ``tables -> features`` of a fitted builder."""
+    """A picklable ``tables -> features`` of a fitted builder (``TARGET`` first, as ``target``)."""
 
-    def __init__(self, builder: FeatureBuilder):
+    def __init__(self, builder: FeatureBuilder, target=None):
         self.builder = builder
+        self.target = target
 
     def __call__(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        return self.builder.transform(tables)
+        features = self.builder.transform(tables)
+        if self.target is not None:
+            app = tables["application"]
+            values = app["TARGET"].astype(self.target) if "TARGET" in app else pd.Series(dtype=self.target)
+            features.insert(0, "TARGET", values.to_numpy())
+        return features
 
 
-def feature_meta(builder: FeatureBuilder, tables: DaskTables) -> pd.DataFrame:
+def feature_meta(builder: FeatureBuilder, tables: DaskTables, target=None) -> pd.DataFrame:
     """The empty feature frame (columns, dtypes, index) of ``builder``."""
     empty = {"application": tables.application._meta}
     empty.update({name: frame._meta for name, frame in tables.history.items() if frame is not None})
-    return builder.transform(empty)
+    return _Transform(builder, target)(empty)
 
 
-def dask_features(tables: DaskTables, builder: FeatureBuilder) -> dd.DataFrame:
+def dask_features(tables: DaskTables, builder: FeatureBuilder, *, target=None) -> dd.DataFrame:
     """The features of every application row, partition by partition.
 
     Parameters
@@ -247,7 +253,9 @@ def dask_features(tables: DaskTables, builder: FeatureBuilder) -> dd.DataFrame:
     dask.dataframe.DataFrame
         Indexed by ``SK_ID_CURR`` in application order, the columns and dtypes of
         :meth:`FeatureBuilder.transform`; ``.compute()`` equals the in-memory features.
+        With ``target`` (a dtype, e.g. ``"float64"``), the application's ``TARGET`` comes
+        first, cast to it (one dtype in every partition, for one parquet schema).
     """
     return map_client_partitions(
-        tables, _Transform(builder), feature_meta(builder, tables), builder.history_tables_
+        tables, _Transform(builder, target), feature_meta(builder, tables, target), builder.history_tables_
     )
