@@ -13,6 +13,7 @@ __all__ = ["cmd_score", "cmd_explain", "cmd_summary", "cmd_serve"]
 
 
 def cmd_score(args) -> int:
+    """``score``: every client of application_test (else application_train) to a CSV."""
     if getattr(args, "dask", None) is not None:
         from . import on_dask
 
@@ -45,6 +46,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    """``explain``: one client's score, contributions and reasons (text or the contract's JSON)."""
     import json
 
     from scoring_core.data import load_dataset
@@ -84,6 +86,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_summary(args) -> int:
+    """``summary``: a client's printable decision summary (HTML, or PDF by the system Chromium)."""
     try:
         from scoring_reports.summary import write_summary
     except ImportError as exc:
@@ -101,6 +104,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    """``serve``: the scoring API (needs the ``api`` extra and an API key unless ``--no-auth``)."""
     try:
         from scoring_api.server import serve
     except ImportError as exc:

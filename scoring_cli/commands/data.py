@@ -12,6 +12,7 @@ __all__ = ["cmd_synth", "cmd_features", "cmd_drift"]
 
 
 def cmd_synth(args) -> int:
+    """``synth``: synthetic tables in the Kaggle layout."""
     from scoring_core.synth import generate
 
     start = time.perf_counter()
@@ -24,6 +25,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_features(args) -> int:
+    """``features``: the feature table, one row per SK_ID_CURR, to parquet."""
     if getattr(args, "dask", None) is not None:
         from . import on_dask
 
@@ -53,6 +55,7 @@ def cmd_features(args) -> int:
 
 
 def cmd_drift(args) -> int:
+    """``drift``: new clients against the reference (JSON and/or a self-contained HTML report)."""
     from scoring_core.drift import DRIFT, WATCH, drift_from_dirs
     from scoring_core.io import atomic_write_text
 

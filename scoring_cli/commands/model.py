@@ -47,6 +47,7 @@ def train_config(args):
 
 
 def cmd_train(args) -> int:
+    """``train``: train, save and log through :func:`scoring_core.model.workflow.train_and_save`."""
     from scoring_core.data import load_dataset
     from scoring_core.model.workflow import train_and_save
 
@@ -129,6 +130,7 @@ def _print_mlflow(info: dict | None) -> None:
 
 
 def cmd_retrain(args) -> int:
+    """``retrain``: a challenger promoted over the champion only if not worse."""
     from scoring_core.data import load_dataset
     from scoring_core.model.retraining import retrain
 
@@ -179,6 +181,7 @@ def cmd_retrain(args) -> int:
 
 
 def cmd_rollback(args) -> int:
+    """``rollback``: the previous champion back in place."""
     from scoring_core.model.store import rollback
 
     r = rollback(args.model, log_mlflow=not args.no_mlflow)
@@ -190,6 +193,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_report(args) -> int:
+    """``report``: the methodology note of a model (needs the ``reports`` extra)."""
     try:
         from scoring_reports.methodology import render_methodology
     except ImportError as exc:
