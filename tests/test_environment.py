@@ -90,3 +90,33 @@ def test_the_jupyter_extras_exist(extra):
         included = "".join(r for r in extras[extra] if r.startswith(PROJECT))
         for part in {"lab": ["notebooks", "widgets", "shap"], "test": ["dashboard", "lab", "shap"]}[extra]:
             assert part in included, f"[{extra}] must include [{part}]"
+
+
+def test_plotly_and_mlflow_are_extras_not_core():
+    """The core needs neither (it never imports plotly; MLflow only when a run is logged): plotly
+    comes with the widgets, notebooks and reports, MLflow with the tracking extra, and the
+    set-ups that log runs (lab, test, run.sh) install it."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    core = {_parse(r)[0] for r in project["dependencies"]}
+    assert not core & {"plotly", "mlflow", "mlflow-skinny"}, core
+    extras = project["optional-dependencies"]
+
+    def closure(name: str, seen: set[str]) -> set[str]:
+        if name in seen:
+            return seen
+        seen.add(name)
+        for req in extras[name]:
+            m = re.match(re.escape(PROJECT) + r"\[([^\]]+)\]", req.replace(" ", ""))
+            for sub in m.group(1).split(",") if m else []:
+                closure(sub, seen)
+        return seen
+
+    def names(extra: str) -> set[str]:
+        return {_parse(r)[0] for e in closure(extra, set()) for r in extras[e]}
+
+    for extra in ("widgets", "notebooks", "reports", "dashboard", "lab"):
+        assert "plotly" in names(extra), extra
+    for extra in ("tracking", "lab", "test"):
+        assert "mlflow" in names(extra), extra
+    assert _parse(next(r for r in extras["tracking"] if r.startswith("mlflow")))[1] == ">=3.0,<4"
+    assert re.search(r"^source scripts/_setup\.sh \S*tracking", (ROOT / "run.sh").read_text(), re.M)
