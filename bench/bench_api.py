@@ -165,7 +165,7 @@ class Server:
         self.port = free_port()
         env = {
             **os.environ,
-            "SCORING_API_KEY": KEY,
+            "SCORING_API_KEYS": KEY,
             "SCORING_API_AUDIT_LOG": str(tmp / f"audit-{workers}.jsonl"),
             "OMP_NUM_THREADS": "1",
         }

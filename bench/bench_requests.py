@@ -87,7 +87,7 @@ def _measure(model: Path, data: Path, n: int) -> dict:
     service = None  # free its memory before the server starts
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-req-"))
-    os.environ["SCORING_API_KEYS"] = os.environ["SCORING_API_KEY"] = KEY
+    os.environ["SCORING_API_KEYS"] = os.environ["SCORING_API_KEY"] = KEY  # old baselines read the latter
     server = Server(model, data, 1, tmp)
     try:
 

@@ -205,6 +205,40 @@ def test_audit_log_records_client_access(setup):
     assert rec["key_id"] == "advisor" and rec["endpoint"] == f"/clients/{cid}/score" and "time" in rec
 
 
+def test_audit_dependency_records_every_client_route(setup):
+    """The audit record comes from the dependency that validates the path's client id: every
+    client route leaves one (a refused what-if too); a bad key or a bad id leaves none."""
+    client, service, tmp = setup
+    audit = tmp / "audit.jsonl"
+    cid = int(service.client_ids[7])
+
+    def records() -> list[dict]:
+        client.app.state.audit.flush()
+        return [json.loads(line) for line in audit.read_text().splitlines() if line.strip()]
+
+    before = len(records())
+    paths = ["", "/score", "/explanation", "/counterfactual", "/population/EXT_SOURCE_2", "/summary"]
+    for path in paths:
+        assert client.get(f"/clients/{cid}{path}", headers=H).status_code == 200, path
+    r = client.get(f"/clients/{cid}/bivariate", params={"x": "EXT_SOURCE_2", "y": "DAYS_BIRTH"}, headers=H)
+    assert r.status_code == 200
+    assert (
+        client.post(f"/clients/{cid}/whatif", json={"changes": {"AMT_CREDIT": 1e5}}, headers=H).status_code
+        == 200
+    )
+    assert client.post(f"/clients/{cid}/whatif", json={"changes": {"NOPE": 1}}, headers=H).status_code == 422
+    assert client.get(f"/clients/{cid}/score", headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.get("/clients/0/score", headers=H).status_code == 422
+    new = records()[before:]
+    assert [(r["method"], r["endpoint"]) for r in new] == [
+        *(("GET", f"/clients/{cid}{p}") for p in paths),
+        ("GET", f"/clients/{cid}/bivariate"),
+        ("POST", f"/clients/{cid}/whatif"),
+        ("POST", f"/clients/{cid}/whatif"),
+    ]
+    assert all(r["client_id"] == cid and r["key_id"] == "advisor" for r in new)
+
+
 def test_reload_keeps_serving_on_failure(setup):
     client, service, tmp = setup
     before = client.get("/health").json()["model_version"]
