@@ -142,8 +142,9 @@ class ScoringService:
         return self.store.client_tables(self._check(client_id))
 
     def feature_row(self, client_id: int) -> pd.DataFrame:
-        cid = self._check(client_id)
-        return self.features.loc[[cid]]
+        """The client's feature row (a one-row view of :attr:`features`)."""
+        pos = self.features.index.get_loc(self._check(client_id))
+        return self.features.iloc[pos : pos + 1]  # a slice: less than half the cost of .loc[[id]]
 
     # -- answers ---------------------------------------------------------------------------
     def profile(self, client_id: int) -> dict:
@@ -195,7 +196,7 @@ class ScoringService:
 
     def explain(self, client_id: int, *, top: int | None = 10, lang: str = "en") -> Explanation:
         cid = self._check(client_id)
-        e = self.explainer.explain(self.features.loc[[cid]], client_id=cid)
+        e = self.explainer.explain(self.feature_row(cid), client_id=cid)
         return self._finish(e, top, lang)
 
     def explain_features(
