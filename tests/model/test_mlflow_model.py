@@ -21,6 +21,7 @@ def registered(synth_dir, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mlflow-model")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp}/mlflow.db")
+        mp.chdir(tmp)  # the run's artifacts go to ./mlruns: here, not in the repository
         run = train_and_save(synth_dir, tmp / "model", TrainConfig(quick=True, seed=4), progress=False)
     assert "error" not in run.mlflow, run.mlflow
     return run, f"sqlite:///{tmp}/mlflow.db"
