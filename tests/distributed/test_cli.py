@@ -90,3 +90,23 @@ def test_without_the_extra_the_error_names_it(dask_dirs, tmp_path):
         "pip install 'pret-a-depenser-scoring[dask]'"
     ]
     assert not (tmp_path / "f.parquet").exists()
+
+
+def test_local_cluster_through_the_process(dask_dirs, model_dir, tmp_path):
+    """``python -m scoring_core score --dask`` with no address and no setting: a LocalCluster of
+    worker processes is started, used and shut down (the command exits), same CSV as in memory."""
+    import os
+
+    args = ["score", "-q", "--model", str(model_dir), "--data-dir", str(dask_dirs["parquet"])]
+    assert main([*args, "--out", str(tmp_path / "mem.csv")]) == 0
+    env = {k: v for k, v in os.environ.items() if k != "SCORING_DASK_ADDRESS"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "scoring_core", *args, "--out", str(tmp_path / "dask.csv"), "--dask"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "(Dask)" in proc.stdout
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "mem.csv").read_bytes()
