@@ -116,3 +116,74 @@ def test_explain_and_drift_refuse_then_name_the_missing_table(tmp_path, bureau_m
                "--allow-missing-tables")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "missing tables: bureau (current), bureau_balance (current)" in proc.stdout
+
+
+def test_serve_refuses_then_serves_with_allow_missing_tables(tmp_path, bureau_model, synth_dir, free_port):
+    """``serve --allow-missing-tables`` (a real server process): the flag alone makes the API serve
+    data lacking a table the model was trained with, which it refuses without it."""
+    import time
+
+    import httpx
+
+    data = _without(synth_dir, tmp_path / "data", "bureau", "bureau_balance")
+    env = {
+        **os.environ,
+        "SCORING_API_KEYS": "cli-test-key",
+        "SCORING_API_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+        "SCORING_API_ALLOW_MISSING_TABLES": "false",  # only the flag may allow it
+    }
+    base = [
+        sys.executable,
+        "-m",
+        "scoring_core",
+        "serve",
+        "--model",
+        str(bureau_model),
+        "--data-dir",
+        str(data),
+    ]
+    base += ["--workers", "1", "-q"]
+    refused = subprocess.run(
+        [*base, "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert refused.returncode == 2 and "bureau" in refused.stderr, refused.stderr[-2000:]
+
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*base, "--port", str(port), "--allow-missing-tables"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not start in 240 s"
+            time.sleep(0.5)
+        headers = {"X-API-Key": "cli-test-key"}
+        page = httpx.get(f"http://127.0.0.1:{port}/clients", params={"limit": 2}, headers=headers, timeout=60)
+        assert page.status_code == 200, page.text
+        cid = page.json()["clients"][0]["client_id"]
+        score = httpx.get(f"http://127.0.0.1:{port}/clients/{cid}/score", headers=headers, timeout=60)
+        assert score.status_code == 200 and 0 <= score.json()["probability"] <= 1, score.text
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
