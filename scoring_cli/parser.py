@@ -184,8 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--allow-missing-tables",
         action="store_true",
-        help="serve even if the data lacks a table the model was trained with (sets "
-        "SCORING_API_ALLOW_MISSING_TABLES=1 for the server)",
+        help="serve even if the data lacks a table the model was trained with (default: "
+        "SCORING_API_ALLOW_MISSING_TABLES, else refused)",
     )
     sv.set_defaults(func=clients.cmd_serve)
 

@@ -118,7 +118,10 @@ def test_explain_and_drift_refuse_then_name_the_missing_table(tmp_path, bureau_m
     assert "missing tables: bureau (current), bureau_balance (current)" in proc.stdout
 
 
-def test_serve_refuses_then_serves_with_allow_missing_tables(tmp_path, bureau_model, synth_dir, free_port):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_refuses_then_serves_with_allow_missing_tables(
+    tmp_path, bureau_model, synth_dir, free_port, workers
+):
     """``serve --allow-missing-tables`` (a real server process): the flag alone makes the API serve
     data lacking a table the model was trained with, which it refuses without it."""
     import time
@@ -142,7 +145,7 @@ def test_serve_refuses_then_serves_with_allow_missing_tables(tmp_path, bureau_mo
         "--data-dir",
         str(data),
     ]
-    base += ["--workers", "1", "-q"]
+    base += ["--workers", workers, "-q"]
     refused = subprocess.run(
         [*base, "--port", str(free_port())],
         env=env,

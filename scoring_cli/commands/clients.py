@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from scoring_core.errors import ScoringError
@@ -111,9 +110,6 @@ def cmd_serve(args) -> int:
         raise ScoringError(f"the API needs its extra: pip install -e '.[api]' ({exc.name} missing)") from None
     if args.no_auth:
         print("warning: running WITHOUT authentication", file=sys.stderr)
-    if args.allow_missing_tables:
-        # read by the API's settings (in this process and in the workers it spawns)
-        os.environ["SCORING_API_ALLOW_MISSING_TABLES"] = "1"
     serve(
         args.model,
         args.data_dir,
@@ -122,5 +118,7 @@ def cmd_serve(args) -> int:
         workers=args.workers,
         no_auth=args.no_auth,
         quiet=args.quiet,
+        # the flag allows; without it the API's setting (SCORING_API_ALLOW_MISSING_TABLES) decides
+        allow_missing_tables=True if args.allow_missing_tables else None,
     )
     return 0

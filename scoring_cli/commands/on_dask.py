@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -19,6 +21,10 @@ from scoring_core.errors import ScoringError
 from ._common import warn_missing_tables
 
 __all__ = ["add_dask_option", "dask_session", "cmd_features", "cmd_score", "drift_report", "train_run"]
+
+#: Loggers whose warnings are routine notes: p2p shuffles starting and ending, a worker process
+#: killed after the 4-second grace period when the local cluster shuts down.
+_CHATTY = ("distributed.shuffle._scheduler_plugin", "distributed.nanny")
 
 _HELP = (
     "run on Dask: on the scheduler at ADDRESS (tcp://host:8786), else at SCORING_DASK_ADDRESS, else on a "
@@ -33,10 +39,20 @@ def add_dask_option(parser: argparse.ArgumentParser) -> None:
 
 @contextlib.contextmanager
 def dask_session(args) -> Iterator[object]:
-    """The Dask client of the command (closed, with its local cluster, at the end)."""
+    """The Dask client of the command (closed, with its local cluster, at the end).
+
+    Dask's own INFO logs (scheduler, nannies, workers: they inherit the environment) and its
+    notes about shuffles and slow shutdowns are shown with ``-v`` only.
+    """
+    if not args.verbose:
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     from scoring_core.distributed._deps import require_dask
 
     require_dask()
+    if not args.verbose:
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+        for name in _CHATTY:
+            logging.getLogger(name).setLevel(logging.ERROR)
     from scoring_core.distributed import dask_client
     from scoring_core.settings import get_settings
 
