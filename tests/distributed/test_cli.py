@@ -109,4 +109,5 @@ def test_local_cluster_through_the_process(dask_dirs, model_dir, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "(Dask)" in proc.stdout
+    assert proc.stderr == ""  # -q: none of Dask's scheduler, worker or shuffle logs
     assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "mem.csv").read_bytes()
