@@ -175,6 +175,8 @@ def cmd_retrain(args) -> int:
         )
     if result.mlflow and "run_id" in result.mlflow:
         print(f"  MLflow run {result.mlflow['run_id']} in {result.mlflow['tracking_uri']}")
+    elif result.mlflow and result.mlflow.get("unavailable"):
+        print(f"warning: {result.mlflow['error']}", file=sys.stderr)
     elif result.mlflow:
         print(f"warning: MLflow logging failed ({result.mlflow['error']})", file=sys.stderr)
     return 1 if args.fail_if_kept and not result.promoted else 0

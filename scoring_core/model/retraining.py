@@ -331,8 +331,10 @@ def _log_mlflow(out: RetrainResult, model_dir: Path, experiment: str | None, reg
         run_name="retrain",
         extra_params={"retrain.champion_version": out.champion_version or "none"},
     )
-    if "error" in info:
-        log.warning("MLflow logging failed (%s); the retraining itself is done", info["error"])
+    if "error" in info:  # reported by the caller (the CLI prints it); MLflow not installed is no failure
+        (log.info if info.get("unavailable") else log.warning)(
+            "MLflow logging failed (%s); the retraining itself is done", info["error"]
+        )
         return info
     try:
         from ..tracking import import_mlflow
