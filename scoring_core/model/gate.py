@@ -194,6 +194,8 @@ class RetrainResult:
 
 
 def model_metrics(model: ScoringModel, y: np.ndarray, p: np.ndarray, weights: CostWeights) -> dict:
+    """``version, auc, cost, threshold, approval_rate, recall, brier`` of ``model``'s predictions
+    ``p`` for the labels ``y``, at the model's own threshold, costed with ``weights``."""
     at = threshold_metrics(y, p, model.threshold, c_fn=weights.c_fn, c_fp=weights.c_fp)
     rep = classification_report(y, p)
     return {
@@ -293,6 +295,8 @@ def challenger_checks(
 def comparison_notes(
     champion: ScoringModel | None, tables, weights: CostWeights, holdout: float
 ) -> list[str]:
+    """What the comparison cannot tell: a champion that may have trained on the evaluation
+    clients (optimistic figures), a champion whose threshold was chosen with other cost weights."""
     if champion is None:
         return []
     notes = []
@@ -320,6 +324,7 @@ def comparison_notes(
 
 
 def noise_notes(deltas: dict) -> list[str]:
+    """A note for each gated difference smaller than two paired-bootstrap standard errors."""
     notes = []
     for key, label in (("auc", "AUC"), ("cost", "cost")):
         d, se = deltas.get(key), deltas.get(f"{key}_se")
@@ -358,6 +363,12 @@ def bootstrap_se(y, p_champ, t_champ, p_chall, t_chall, weights: CostWeights, se
 def decide(
     checks: list[Check], champ: dict | None, chall: dict, tol_auc: float, tol_cost: float
 ) -> tuple[str, list[str], dict]:
+    """The gate's rule: ``(PROMOTED or KEPT, reasons in words, deltas)``.
+
+    Promoted when every check passed and, against a champion, the AUC dropped by at most
+    ``tol_auc`` and the cost per client rose by at most ``tol_cost``; without a champion, when
+    every check passed. ``champ`` / ``chall`` are :func:`model_metrics` dicts.
+    """
     reasons: list[str] = []
     failed = [c for c in checks if not c.passed]
     reasons.extend(f"check {c.name} failed: {c.message}" for c in failed)
