@@ -10,6 +10,9 @@ a probability of default; explanations stay exact on the model's log-odds scale.
 - ``isotonic``: a non-decreasing step function, stored as its thresholds (JSON arrays) and
   interpolated linearly as :class:`sklearn.isotonic.IsotonicRegression` does.
 - ``none``: ``p = 1 / (1 + exp(-raw))``.
+- ``auto`` (fitting only): ``sigmoid`` or ``isotonic``, whichever has the lower expected
+  calibration error in a 5-fold cross-validation over the out-of-fold predictions themselves
+  (:func:`choose_calibration`): the choice never sees the hold-out.
 
 Nothing here executes code on load: a calibrator is a method name and a few numbers.
 """
@@ -23,9 +26,18 @@ from scipy.special import expit
 
 from ..errors import ScoringError
 
-__all__ = ["CALIBRATION_METHODS", "Calibrator", "fit_calibrator", "expected_calibration_error"]
+__all__ = [
+    "CALIBRATION_METHODS",
+    "Calibrator",
+    "fit_calibrator",
+    "choose_calibration",
+    "expected_calibration_error",
+]
 
-CALIBRATION_METHODS = ("sigmoid", "isotonic", "none")
+#: Methods a calibrator can hold.
+CALIBRATORS = ("sigmoid", "isotonic", "none")
+#: Methods ``fit_calibrator`` takes (``auto`` chooses between sigmoid and isotonic).
+CALIBRATION_METHODS = ("auto", *CALIBRATORS)
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,7 @@ class Calibrator:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.method not in CALIBRATION_METHODS:
+        if self.method not in CALIBRATORS:
             raise ScoringError(f"unknown calibration method {self.method!r}")
         if self.method == "sigmoid":
             a, b = self.params.get("a"), self.params.get("b")
@@ -81,6 +93,8 @@ def fit_calibrator(raw_oof, y, method: str = "sigmoid") -> Calibrator:
     """Fit a calibrator on out-of-fold log-odds ``raw_oof`` and outcomes ``y`` (0/1)."""
     raw = np.asarray(raw_oof, dtype=float).ravel()
     y = np.asarray(y).ravel().astype(int)
+    if method == "auto":
+        method = choose_calibration(raw, y)[0]
     if method == "none":
         return Calibrator("none")
     if method == "sigmoid":
@@ -97,6 +111,26 @@ def fit_calibrator(raw_oof, y, method: str = "sigmoid") -> Calibrator:
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
         return Calibrator("isotonic", {"x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()})
     raise ScoringError(f"calibration must be one of {', '.join(CALIBRATION_METHODS)}, got {method!r}")
+
+
+def choose_calibration(raw_oof, y, *, folds: int = 5, seed: int = 0) -> tuple[str, dict[str, float]]:
+    """``sigmoid`` or ``isotonic``: the lower cross-validated ECE over ``folds`` folds of the
+    out-of-fold log-odds (each fold calibrated by the others); ``sigmoid`` on ties or when a
+    fold lacks an outcome. Returns the method and each method's cross-validated ECE."""
+    from sklearn.model_selection import StratifiedKFold
+
+    raw = np.asarray(raw_oof, dtype=float).ravel()
+    y = np.asarray(y).ravel().astype(int)
+    if min(y.sum(), len(y) - y.sum()) < 2 * folds:
+        return "sigmoid", {}
+    split = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(raw.reshape(-1, 1), y))
+    scores = {}
+    for method in ("sigmoid", "isotonic"):
+        p = np.zeros(len(y))
+        for tr, va in split:
+            p[va] = fit_calibrator(raw[tr], y[tr], method).transform(raw[va])
+        scores[method] = expected_calibration_error(y, p)
+    return ("isotonic" if scores["isotonic"] < scores["sigmoid"] else "sigmoid"), scores
 
 
 def expected_calibration_error(y, proba, n_bins: int = 10) -> float:

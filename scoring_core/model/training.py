@@ -36,7 +36,7 @@ from ..data.schema import HISTORY_TABLES
 from ..errors import DataError, MissingTableError, ScoringError
 from ..features import FeatureBuilder
 from ..metrics import CostWeights, best_threshold, classification_report, confusion_curve, threshold_metrics
-from .calibration import CALIBRATION_METHODS, expected_calibration_error, fit_calibrator
+from .calibration import CALIBRATION_METHODS, choose_calibration, expected_calibration_error, fit_calibrator
 from .fitting import ModelFit, fit_model
 from .fitting import _class_weight as _class_weight  # used by scoring_core.distributed.training
 from .grades import fit_grade_scale, grade_table
@@ -74,8 +74,9 @@ class TrainConfig:
     training clients up; below, fixed size-scaled parameters win on real data (a search
     overfits its own selection). ``n_seeds`` boosters are averaged (default: 5 below
     ``SMALL_DATA`` clients, 1 above). ``prune`` drops near-duplicate features in-fold.
-    ``calibration`` (``"sigmoid"``, ``"isotonic"`` or ``"none"``) is fitted on the
-    out-of-fold predictions; ``grades`` is the number of risk grades of the master scale
+    ``calibration`` (``"auto"``, ``"sigmoid"``, ``"isotonic"`` or ``"none"``) is fitted on the
+    out-of-fold predictions (``auto``: sigmoid or isotonic, the lower cross-validated ECE on
+    those out-of-fold predictions); ``grades`` is the number of risk grades of the master scale
     (or its PD cut-offs). ``tables`` restricts training to these tables (``application``
     always; e.g. ``["application", "bureau"]``). ``scorecard`` blends a weight-of-evidence
     scorecard of the booster's ``scorecard_features`` most important features into the
@@ -97,7 +98,7 @@ class TrainConfig:
     lgbm_params: dict | None = None
     n_seeds: int | None = None
     prune: bool = True
-    calibration: str = "sigmoid"
+    calibration: str = "auto"
     grades: int | list[float] = 7
     tables: list[str] | None = None
     scorecard: bool = True
@@ -249,7 +250,10 @@ def train(
     steps.set_postfix_str("out-of-fold predictions")
     t0 = time.perf_counter()
     raw_oof = fit.oof
-    calibrator = fit_calibrator(raw_oof, y_tr, config.calibration)
+    method, cv_ece = config.calibration, {}
+    if method == "auto":
+        method, cv_ece = choose_calibration(raw_oof, y_tr, seed=config.seed)
+    calibrator = fit_calibrator(raw_oof, y_tr, method)
     oof = calibrator.transform(raw_oof)
     threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
     grade_scale = fit_grade_scale(oof, y_tr, config.grades)
@@ -293,6 +297,8 @@ def train(
         "method": calibrator.method,
         "fitted_on": "out-of-fold log-odds of the training split",
         "ece_bins": "10 equal-width probability bins, weighted by clients",
+        "asked": config.calibration,
+        "cv_ece_on_oof": cv_ece,
         "holdout_brier_before": float(np.mean((p_ho_uncal - y_ho) ** 2)),
         "holdout_brier_after": float(np.mean((p_ho - y_ho) ** 2)),
         "holdout_ece_before": expected_calibration_error(y_ho, p_ho_uncal),

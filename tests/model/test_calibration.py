@@ -71,3 +71,28 @@ def test_expected_calibration_error():
     # every client at 0.5, half default: calibrated; all at 0.9: off by 0.4
     assert expected_calibration_error([0, 1] * 50, [0.5] * 100) == pytest.approx(0.0)
     assert expected_calibration_error([0, 1] * 50, [0.9] * 100) == pytest.approx(0.4)
+
+
+def test_auto_chooses_on_cross_validated_ece_of_the_oof_predictions():
+    from scoring_core.model.calibration import choose_calibration
+
+    rng = np.random.default_rng(0)
+    raw = rng.normal(-2.5, 1.0, 4000)
+    # a logistic distortion: sigmoid recovers it exactly, isotonic only step by step
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(0.7 * raw - 0.5)))).astype(int)
+    method, scores = choose_calibration(raw, y)
+    assert method == "sigmoid" and scores["sigmoid"] < scores["isotonic"]
+    # a step: no sigmoid fits it, isotonic does
+    y = (rng.random(4000) < np.where(raw > -2.0, 0.3, 0.02)).astype(int)
+    method, scores = choose_calibration(raw, y)
+    assert method == "isotonic" and scores["isotonic"] < scores["sigmoid"]
+    assert fit_calibrator(raw, y, "auto").method == "isotonic"
+    # too few defaulters to cross-validate: sigmoid
+    assert choose_calibration(raw[:100], np.r_[np.ones(3), np.zeros(97)].astype(int)) == ("sigmoid", {})
+
+
+def test_training_records_the_calibration_choice(quick_result):
+    cal = quick_result.metrics["calibration"]
+    assert cal["asked"] == "auto" and cal["method"] in ("sigmoid", "isotonic")
+    assert cal["method"] == min(cal["cv_ece_on_oof"], key=cal["cv_ece_on_oof"].get)
+    assert "equal-width" in cal["ece_bins"]

@@ -1,0 +1,121 @@
+"""Probability calibration on the real sample's hold-out: Brier score and ECE (issue 13 item 2).
+
+``train`` (the default recipe, ``--seeds`` hold-out splits) on the real Home Credit sample
+(``../shared/data/home-credit-sample``, 5,000 labelled clients, 20% hold-out = 1,000 clients
+never used to fit anything). Each calibrator is fitted, as ``train`` fits its own, on the
+out-of-fold log-odds of the training split (``TrainResult.oof``), then applied to the final
+model's log-odds of the hold-out clients: ``none`` (the model's own sigmoid), ``sigmoid``
+(Platt), ``isotonic`` (scikit-learn's ``LogisticRegression`` / ``IsotonicRegression``, as in
+``CalibratedClassifierCV(ensemble=False)``), and ``train``: the model's own calibrator (the
+default ``auto``: sigmoid or isotonic, the lower cross-validated ECE over the out-of-fold
+predictions, chosen inside training).
+
+ECE: ``|observed default rate - mean predicted probability|`` averaged over 10 equal-width
+probability bins weighted by their clients (:func:`expected_calibration_error`, the figure
+``train`` records); also over 10 equal-count bins (``ECE-q``). On 1,000 clients (about 80
+defaulters) a perfectly calibrated model does not score 0: ``floor`` is the mean ECE of the
+same predicted probabilities against outcomes drawn from those very probabilities (500
+draws), the noise level of the measurement. The hold-outs of the seeds are also pooled
+(overlapping clients, different models) for a less noisy figure.
+
+    python bench/bench_calibration.py [--data-dir DIR] [--seeds 0 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from scipy.special import expit
+
+from scoring_core.data import load_dataset
+from scoring_core.model.calibration import expected_calibration_error, fit_calibrator
+from scoring_core.model.training import TrainConfig, train
+
+DEFAULT_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "home-credit-sample"
+
+
+def ece_quantile(y, p, n_bins: int = 10) -> float:
+    """ECE over ``n_bins`` equal-count bins."""
+    order = np.argsort(p, kind="stable")
+    return float(sum(len(b) / len(p) * abs(y[b].mean() - p[b].mean()) for b in np.array_split(order, n_bins)))
+
+
+def ece_floor(p, draws: int = 500, seed: int = 0) -> float:
+    """Mean ECE (equal-width bins) of ``p`` against outcomes drawn from ``p`` itself."""
+    rng = np.random.default_rng(seed)
+    return float(np.mean([expected_calibration_error(rng.random(len(p)) < p, p) for _ in range(draws)]))
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_REAL)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    a = ap.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    ds = load_dataset(a.data_dir, require_train=True, progress=False)
+    tables = ds.feature_tables("train")
+    rows, pooled = [], {m: ([], []) for m in ("none", "sigmoid", "isotonic", "train")}
+    for seed in a.seeds:
+        t0 = time.perf_counter()
+        result = train(tables, TrainConfig(seed=seed), progress=False)
+        model = result.model
+        ho = result.holdout_scores
+        apps = tables["application"]
+        X_ho = model.features({**tables, "application": apps[apps["SK_ID_CURR"].isin(ho["SK_ID_CURR"])]})
+        X_ho = X_ho.loc[ho["SK_ID_CURR"].to_numpy()]
+        y = ho["TARGET"].to_numpy()
+        raw = model.raw_score(X_ho)
+        print(
+            f"seed {seed}: {len(result.oof):,} training / {len(y):,} hold-out clients "
+            f"({y.sum()} defaults), hold-out AUC {result.metrics['holdout']['auc']:.4f}, "
+            f"scorecard share {model.metadata['recipe']['scorecard_share']}, "
+            f"{time.perf_counter() - t0:.0f} s; train's calibrator: {model.calibrator.method} "
+            f"(cross-validated ECE on the out-of-fold predictions: {result.metrics['calibration']['cv_ece_on_oof']})"
+        )
+        for method in ("none", "sigmoid", "isotonic", "train"):
+            if method == "train":  # the model's own calibrator (default: auto)
+                p = model.proba_from_raw(raw)
+            else:
+                cal = fit_calibrator(result.oof["raw_score"], result.oof["TARGET"], method)
+                p = cal.transform(raw) if method != "none" else expit(raw)
+            row = {
+                "seed": seed,
+                "method": method,
+                "brier": float(np.mean((p - y) ** 2)),
+                "ece": expected_calibration_error(y, p),
+                "ece_q": ece_quantile(y, p),
+                "floor": ece_floor(p),
+                "mean_p": float(p.mean()),
+                "rate": float(y.mean()),
+            }
+            rows.append(row)
+            pooled[method][0].append(y)
+            pooled[method][1].append(p)
+            print(
+                f"  {method:9s} Brier {row['brier']:.5f}  ECE {row['ece']:.4f}  ECE-q {row['ece_q']:.4f}  "
+                f"floor {row['floor']:.4f}  mean p {row['mean_p']:.4f} (observed {row['rate']:.4f})",
+                flush=True,
+            )
+    print(f"\npooled hold-outs ({len(a.seeds)} x 1,000 clients, each scored by a model that never saw it):")
+    for method, (ys, ps) in pooled.items():
+        y, p = np.concatenate(ys), np.concatenate(ps)
+        print(
+            f"  {method:9s} Brier {np.mean((p - y) ** 2):.5f}  ECE {expected_calibration_error(y, p):.4f}  "
+            f"ECE-q {ece_quantile(y, p):.4f}  floor {ece_floor(p):.4f}"
+        )
+    print("\nmean over seeds:")
+    for method in ("none", "sigmoid", "isotonic", "train"):
+        r = [x for x in rows if x["method"] == method]
+        print(
+            f"  {method:9s} Brier {np.mean([x['brier'] for x in r]):.5f}  "
+            f"ECE {np.mean([x['ece'] for x in r]):.4f}  ECE-q {np.mean([x['ece_q'] for x in r]):.4f}  "
+            f"floor {np.mean([x['floor'] for x in r]):.4f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
