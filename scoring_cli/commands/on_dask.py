@@ -73,7 +73,8 @@ def cmd_features(args) -> int:
     with dask_session(args):
         tables = load_dask_tables(args.data_dir, "all")
         builder = fit_dask_builder(tables)
-        has_test = tables.fit_partitions < tables.npartitions
+        # TARGET as in memory: int8 for training clients only, float (NaN) with test clients
+        has_test = _has_test(args.data_dir)
         feats = dask_features(tables, builder, target="float64" if has_test else "int8")
         n = write_parquet_file(feats, args.out, prepare=lambda part: part.reset_index())
     print(

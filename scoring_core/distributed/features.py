@@ -226,8 +226,9 @@ class _Transform:
         features = self.builder.transform(tables)
         if self.target is not None:
             app = tables["application"]
-            values = app["TARGET"].astype(self.target) if "TARGET" in app else pd.Series(dtype=self.target)
-            features.insert(0, "TARGET", values.to_numpy())
+            # no TARGET (only application_test): a column of None, as the in-memory file has
+            values = app["TARGET"].astype(self.target).to_numpy() if "TARGET" in app else None
+            features.insert(0, "TARGET", values)
         return features
 
 

@@ -26,8 +26,17 @@ def model_dir(tmp_path_factory, quick_result):
     return save_model(quick_result.model, tmp_path_factory.mktemp("cli-model") / "model")
 
 
-def test_features_file_is_the_in_memory_file(address, dask_dirs, tmp_path, capsys):
+@pytest.mark.parametrize("tables", ["all", "test-and-bureau"])
+def test_features_file_is_the_in_memory_file(address, dask_dirs, tmp_path, capsys, tables):
     data = str(dask_dirs["parquet"])
+    if tables != "all":  # no application_train: no TARGET (a column of None), four tables absent
+        import shutil
+
+        data = tmp_path / "data"
+        data.mkdir()
+        for name in ("application_test", "bureau"):
+            shutil.copy(dask_dirs["parquet"] / f"{name}.parquet", data)
+        data = str(data)
     assert main(["features", "-q", "--data-dir", data, "--out", str(tmp_path / "mem.parquet")]) == 0
     assert (
         main(
