@@ -13,13 +13,15 @@
    to partitioned parquet, scores to one CSV), with each worker's RSS sampled every 0.5 s;
    the workers must be the same at the end (none killed and restarted).
 5. Checks: the Dask features equal the in-memory ones exactly, the score CSVs are byte-equal.
+6. With ``--train``: ``train --quick`` in memory (child process) and ``dask_train`` on the
+   same cluster, on the same clients: wall time and hold-out AUC of each (same split).
 
 Reports wall time, peak memory (in-memory process; each worker), clients/s and history
 rows/s. Issue 15's target is bounded memory (no worker killed at 4 GiB) at 1,000,000 clients;
 the default size here (100,000) finishes in a few minutes on a shared 2-core machine.
 
     python bench/bench_dask.py [--clients 100000] [--data-dir build/dask-100000]
-                               [--workers 2] [--memory-limit 4GiB]
+                               [--workers 2] [--memory-limit 4GiB] [--train]
 """
 
 from __future__ import annotations
@@ -63,6 +65,22 @@ IN_MEMORY = textwrap.dedent(
     t2 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"features": t1 - t0, "score": t2 - t1, "peak": peak, "scored": len(scores)}))
+    """
+)
+
+
+TRAIN_IN_MEMORY = textwrap.dedent(
+    """
+    import json, resource, sys, time, warnings
+    warnings.simplefilter("ignore")
+    from scoring_core.data import load_dataset
+    from scoring_core.model.training import TrainConfig, train
+    t0 = time.perf_counter()
+    ds = load_dataset(sys.argv[1], cache=False, progress=False)
+    result = train(ds.feature_tables("train"), TrainConfig(quick=True), progress=False)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": time.perf_counter() - t0, "auc": result.metrics["holdout"]["auc"],
+                      "oof_auc": result.metrics["oof"]["auc"], "peak": peak}))
     """
 )
 
@@ -154,6 +172,16 @@ def run_dask(args, data_dir: Path, model_dir: Path, work: Path) -> dict:
             scores = dask_scores(load_dask_tables(data_dir, "auto"), model)
             write_scores(scores, work / "dask-scores.csv")
             t2 = time.perf_counter()
+            if args.train:
+                from scoring_core.distributed import dask_train
+                from scoring_core.model.training import TrainConfig
+
+                result = dask_train(load_dask_tables(data_dir, "train"), TrainConfig(quick=True))
+                out.update(
+                    train=time.perf_counter() - t2,
+                    auc=result.metrics["holdout"]["auc"],
+                    oof_auc=result.metrics["oof"]["auc"],
+                )
         after = set(client.scheduler_info()["workers"])
         out.update(
             features=t1 - t0,
@@ -172,6 +200,7 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--memory-limit", default="4GiB")
     p.add_argument("--model-clients", type=int, default=3000)
+    p.add_argument("--train", action="store_true", help="also train (--quick) in memory and on Dask")
     args = p.parse_args()
     warnings.simplefilter("ignore")
     data_dir = args.data_dir or ROOT / "build" / f"dask-{args.clients}"
@@ -197,6 +226,17 @@ def main() -> None:
             sys.exit(f"in-memory run failed:\n{proc.stderr[-3000:]}")
         mem = json.loads(proc.stdout.strip().splitlines()[-1])
         dsk = run_dask(args, data_dir, work / "model", work)
+        mem_train = None
+        if args.train:
+            proc = subprocess.run(
+                [sys.executable, "-c", TRAIN_IN_MEMORY, str(data_dir)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if proc.returncode:
+                sys.exit(f"in-memory training failed:\n{proc.stderr[-3000:]}")
+            mem_train = json.loads(proc.stdout.strip().splitlines()[-1])
 
         expected = pd.read_parquet(work / "mem-features.parquet")
         got = pq.read_table(work / "dask-features.parquet").to_pandas()
@@ -220,6 +260,11 @@ def main() -> None:
     print(f"{'peak memory':24}{gib(mem['peak']):>16}")
     for i, (_worker, peak) in enumerate(sorted(dsk["peak"].items())):
         print(f"{'  worker ' + str(i + 1):24}{'':>16}{gib(peak):>16}  (limit {args.memory_limit})")
+    if mem_train is not None:
+        print(f"{'train --quick (wall)':24}{mem_train['seconds']:>15.1f}s{dsk['train']:>15.1f}s")
+        print(f"{'  hold-out AUC':24}{mem_train['auc']:>16.4f}{dsk['auc']:>16.4f}  (same split)")
+        print(f"{'  out-of-fold AUC':24}{mem_train['oof_auc']:>16.4f}{dsk['oof_auc']:>16.4f}")
+        print(f"{'  peak memory':24}{gib(mem_train['peak']):>16}")
     print(f"application partitions: {dsk['partitions']}; workers {args.workers} x 1 thread")
     print(f"no worker killed or restarted: {dsk['same_workers']}")
     print("features identical: True (checked exactly); score CSV byte-identical:", same_scores)
