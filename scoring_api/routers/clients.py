@@ -18,6 +18,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
+from scoring_core.languages import DEFAULT_LANGUAGE, LANGUAGE_PATTERN, LANGUAGES
+
 from ..deps import Audit, AuditedClient, Lang, Service, Top
 from ..errors import error_responses
 from ..fields import ID_MAX
@@ -142,7 +144,11 @@ def client_bivariate(
 def client_summary(
     client_id: AuditedClient,
     service: Service,
-    lang: str = Query("en", pattern="^(en|fr)$", description="language of the page: en or fr"),
+    lang: str = Query(
+        DEFAULT_LANGUAGE,
+        pattern=LANGUAGE_PATTERN,
+        description=f"language of the page: {' or '.join(LANGUAGES)}",
+    ),
 ):
     """The client's decision summary, one printable page (HTML with print styles): the
     decision, the main reasons, what could change it (the counterfactual offer), what data
