@@ -16,6 +16,7 @@ Targets (issue 3): final model <= 10 min; scoring throughput >= half the raw boo
 from __future__ import annotations
 
 import argparse
+import logging
 import resource
 import time
 from pathlib import Path
@@ -41,9 +42,11 @@ def main(argv=None) -> None:
     ap.add_argument("--tune-budget", type=float, default=0.0)
     ap.add_argument("--folds", type=int, default=5)
     a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     t0 = time.perf_counter()
     ds = load_dataset(a.data_dir, require_train=True, progress=False)
     t_load = time.perf_counter() - t0
+    logging.info("loaded in %.0f s", t_load)
     config = TrainConfig(folds=a.folds, tune=a.tune_budget > 0, tune_budget=a.tune_budget)
     t0 = time.perf_counter()
     result = train(ds.feature_tables("train"), config, progress=False)

@@ -149,7 +149,9 @@ def fit_model(
         mono = monotone_vector(list(X.columns), config.monotone)
         if mono is not None:
             params |= {"monotone_constraints": mono, "monotone_constraints_method": "advanced"}
+        t0 = time.perf_counter()
         n_trees = _n_trees(params, Xp, y, folds, config)
+        log.info("%d trees by early stopping (%.0f s)", n_trees, time.perf_counter() - t0)
     t0 = time.perf_counter()
     fit = fit_boosters(
         params, X, y, n_trees, seeds=seeds, pruned=pruned, strategy=strategy, sampler_seed=config.seed
@@ -188,6 +190,7 @@ def fit_model(
             raw_card[va] = card.decision_function(X.iloc[va])
     result.oof = raw_tree
     result.oof_seconds = time.perf_counter() - t_oof
+    log.info("out-of-fold predictions on %d folds (%.0f s)", len(folds), result.oof_seconds)
     if config.scorecard:
         share, result.share_auc = choose_share(raw_tree, raw_card, y)
         t0 = time.perf_counter()
