@@ -7,7 +7,8 @@ exactly the rows the in-memory loader would have, with the same values:
 - parquet: groups of row groups (``synth`` writes one row group per chunk of clients), or
   the files of a ``NAME.parquet/`` directory (a partitioned data set written by Spark or
   Dask), in name order;
-- ``.csv``: byte ranges cut at line ends, each parsed by pyarrow with the loader's types;
+- ``.csv``: byte ranges cut at line ends, each parsed by pyarrow with the loader's types
+  (so a quoted value must not hold a line break: Kaggle's and ``synth``'s files have none);
 - ``.csv.gz`` and zip archives cannot be split: one partition each.
 """
 
@@ -168,14 +169,18 @@ def read_piece(piece: Piece, table: str) -> pd.DataFrame:
             null_values=_NULL_VALUES,
             strings_can_be_null=True,
         )
-        try:
-            raw = pacsv.read_csv(
-                pa.BufferReader(data),
-                read_options=pacsv.ReadOptions(column_names=list(piece.header)),
-                convert_options=convert,
-            )
-        except pa.ArrowInvalid as exc:
-            raise _type_error(schema, list(piece.header), str(exc)) from None
+        if not data.strip():  # a header-only file: no rows, the schema's types
+            types = _arrow_types(schema, present)
+            raw = pa.table({c: pa.array([], type=types[c]) for c in present})
+        else:
+            try:
+                raw = pacsv.read_csv(
+                    pa.BufferReader(data),
+                    read_options=pacsv.ReadOptions(column_names=list(piece.header)),
+                    convert_options=convert,
+                )
+            except pa.ArrowInvalid as exc:
+                raise _type_error(schema, list(piece.header), str(exc)) from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # warned once, when the meta is read
         return normalize_table(_to_pandas(raw), table, source=path.name)

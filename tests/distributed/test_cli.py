@@ -101,6 +101,7 @@ def test_without_the_extra_the_error_names_it(dask_dirs, tmp_path):
     assert not (tmp_path / "f.parquet").exists()
 
 
+@pytest.mark.slow
 def test_local_cluster_through_the_process(dask_dirs, model_dir, tmp_path):
     """``python -m scoring_core score --dask`` with no address and no setting: a LocalCluster of
     worker processes is started, used and shut down (the command exits), same CSV as in memory."""

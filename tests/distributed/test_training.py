@@ -20,6 +20,7 @@ def config():
     return TrainConfig(quick=True, folds=2, seed=4)
 
 
+@pytest.mark.slow
 def test_dask_training_follows_the_in_memory_recipe(dask_cluster, dask_dirs, dask_dataset, config, tmp_path):
     expected = train(dask_dataset.feature_tables("train"), config, progress=False)
     with warnings.catch_warnings():
