@@ -76,7 +76,7 @@ _ENVIRONMENT_USERS = {
     "scoring_api/server.py": "hands serve's arguments to its worker processes",
     "widgets/app.py": "Voilà's request environment (QUERY_STRING, VOILA_*)",
     "scoring_cli/main.py": "sets SCORING_NO_PROGRESS for --quiet (read by the library's settings)",
-    "scoring_cli/commands/clients.py": "sets SCORING_API_ALLOW_MISSING_TABLES for serve's workers",
+    "scoring_cli/commands/on_dask.py": "quiets Dask's own logging (DASK_LOGGING__DISTRIBUTED, Dask's config)",
 }
 
 
