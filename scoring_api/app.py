@@ -14,6 +14,7 @@ validation from the data schema), one error schema for every error (:mod:`scorin
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from pathlib import Path
@@ -144,5 +145,12 @@ def build(
     service = ScoringService(
         load_model(model_dir), dataset, allow_missing_tables=settings.allow_missing_tables
     )
+    app = create_app(service, dataset, settings=settings, model_dir=Path(model_dir), **kw)
+    # What is loaded now lives as long as the server: frozen, the garbage collector never scans
+    # it again (a full collection over the model and the clients' data took ~300 ms, a pause
+    # of every request in flight, measured on the real sample).
+    gc.collect()
+    gc.freeze()
+    app.state.api.freeze_gc = True
     log.info("API ready in %.1fs", time.perf_counter() - t0)
-    return create_app(service, dataset, settings=settings, model_dir=Path(model_dir), **kw)
+    return app
