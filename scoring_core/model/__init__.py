@@ -26,6 +26,7 @@ from .imbalance import (
     parse_strategy,
 )
 from .retraining import retrain
+from .scorecard import WoEScorecard, blend_booster
 from .scoring import APPROVE, REFUSE, ScoringModel
 from .selection import (
     TABLE_COLUMNS,
@@ -67,6 +68,8 @@ __all__ = [
     "parse_tables",
     "ModelFit",
     "fit_model",
+    "WoEScorecard",
+    "blend_booster",
     "APPROVE",
     "DEFAULT_LGBM_PARAMS",
     "FORMAT_VERSION",
