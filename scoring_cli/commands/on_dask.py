@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
 import os
 import sys
@@ -153,7 +154,9 @@ def train_run(args, config):
     from scoring_core.distributed import dask_train, load_dask_tables
     from scoring_core.model.workflow import TrainRun, log_trained, save_trained
 
-    with dask_session(args):
+    # lightgbm.dask prints its port search on stdout: on stderr with -v, else dropped
+    quiet_lightgbm = contextlib.redirect_stdout(sys.stderr if args.verbose else io.StringIO())
+    with dask_session(args), quiet_lightgbm:
         try:
             result = dask_train(load_dask_tables(args.data_dir, "train", require_train=True), config)
         except ValueError as exc:  # e.g. an unknown feature in --monotone

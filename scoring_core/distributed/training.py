@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 
 import dask
 import dask.dataframe as dd
@@ -102,7 +103,9 @@ def _fit(params: dict, n_trees: int, X: dd.DataFrame, y: dd.Series):
     from lightgbm.dask import DaskLGBMClassifier
 
     model = DaskLGBMClassifier(**params, n_estimators=int(n_trees))
-    model.fit(X, y)
+    with warnings.catch_warnings():  # each worker's threads are Dask's: nothing to say about it
+        warnings.filterwarnings("ignore", message="Parameter (num_threads|n_jobs) will be ignored")
+        model.fit(X, y)
     return model.to_local().booster_
 
 
@@ -167,7 +170,7 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
 
     # 2. parameters; number of trees on the first fold (out-of-fold AUC every _STEP trees)
     n_tr = len(idx_tr)
-    params = scaled_params(n_tr, config.lgbm_params) | {
+    params = {k: v for k, v in scaled_params(n_tr, config.lgbm_params).items() if k != "num_threads"} | {
         "scale_pos_weight": _class_weight(strategy, y_tr),
         "seed": config.seed,
     }
