@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -172,15 +173,19 @@ def log_training(
         mlflow.log_artifacts(str(model_dir), artifact_path="artifact")
         from .model.pyfunc import ARTIFACT_KEY
 
-        info = mlflow.pyfunc.log_model(
-            name=MODEL_NAME,
-            python_model=str(Path(__file__).parent / "model" / "mlflow_entry.py"),
-            artifacts={ARTIFACT_KEY: str(model_dir)},
-            model_config={"allow_missing_tables": False},
-            signature=_signature(),
-            pip_requirements=_pip_requirements() or None,
-            registered_model_name=registered_model,
-        )
+        with warnings.catch_warnings():  # the input is validated by the model (no example to log)
+            warnings.filterwarnings(
+                "ignore", message=r".*An input example was not provided", category=UserWarning
+            )
+            info = mlflow.pyfunc.log_model(
+                name=MODEL_NAME,
+                python_model=str(Path(__file__).parent / "model" / "mlflow_entry.py"),
+                artifacts={ARTIFACT_KEY: str(model_dir)},
+                model_config={"allow_missing_tables": False},
+                signature=_signature(),
+                pip_requirements=_pip_requirements() or None,
+                registered_model_name=registered_model,
+            )
         version = getattr(info, "registered_model_version", None)
         out = {
             "run_id": run.info.run_id,

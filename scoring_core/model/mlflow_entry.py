@@ -9,6 +9,7 @@ to ``mlflow.pyfunc.log_model``, and MLflow executes it when the model is loaded.
 from __future__ import annotations
 
 import mlflow
+import pandas as pd
 from mlflow.pyfunc import PythonModel
 
 from scoring_core.model.pyfunc import ARTIFACT_KEY, ScoringPredictor
@@ -31,7 +32,9 @@ class ScoringPyfunc(PythonModel):
             allow_missing_tables=bool(config.get("allow_missing_tables", False)),
         )
 
-    def predict(self, context, model_input, params=None):
+    # The hint tells MLflow not to infer a schema or validate (the model normalizes its input,
+    # a DataFrame or a mapping of tables, itself), and to skip its "add type hints" warning.
+    def predict(self, context, model_input: pd.DataFrame, params=None):
         # MLflow passes the signature's default (false) when a request gives no parameter: a
         # true parameter allows missing tables, otherwise the loaded model's setting applies
         allow = True if (params or {}).get("allow_missing_tables") else None
