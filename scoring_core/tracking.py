@@ -18,8 +18,10 @@ CLI logs the data of each curve as CSV, notebooks add interactive plotly figures
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -133,6 +135,30 @@ def log_training(
     mlflow = import_mlflow()
 
     _logging.getLogger("mlflow").setLevel(_logging.WARNING)
+    with _artifact_progress():
+        return _log_training(mlflow, result, model_dir, experiment, registered_model, run_name, extra_params)
+
+
+@contextlib.contextmanager
+def _artifact_progress():
+    """MLflow's artifact progress bars follow the project's rule (:func:`scoring_core.progress.progress_bar`):
+    only on a terminal, never with ``SCORING_NO_PROGRESS`` (a log gets no ``\\r`` redraws)."""
+    from .settings import get_settings
+
+    key = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+    saved = os.environ.get(key)
+    if get_settings().no_progress or not sys.stderr.isatty():
+        os.environ[key] = "false"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = saved
+
+
+def _log_training(mlflow, result, model_dir, experiment, registered_model, run_name, extra_params) -> dict:
     model = result.model
     meta = model.metadata
     mlflow.set_experiment(experiment)
