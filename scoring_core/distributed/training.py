@@ -35,7 +35,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ..errors import ScoringError
 from ..metrics import best_threshold, classification_report, confusion_curve, threshold_metrics
-from ..model.calibration import expected_calibration_error, fit_calibrator
+from ..model.calibration import choose_calibration, expected_calibration_error, fit_calibrator
 from ..model.grades import fit_grade_scale, grade_table
 from ..model.imbalance import ClassWeight, parse_strategy
 from ..model.recipe import scaled_params
@@ -205,7 +205,10 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
         raw = _gather(XY, _Raw(booster, features, n_trees))[:, 0]
         raw_all[fold == k] = raw[fold == k]
     raw_oof = raw_all[idx_tr]
-    calibrator = fit_calibrator(raw_oof, y_tr, config.calibration)
+    method, cv_ece = config.calibration, {}
+    if method == "auto":
+        method, cv_ece = choose_calibration(raw_oof, y_tr, seed=config.seed)
+    calibrator = fit_calibrator(raw_oof, y_tr, method)
     oof = calibrator.transform(raw_oof)
     threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
     grade_scale = fit_grade_scale(oof, y_tr, config.grades)
@@ -228,6 +231,7 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
     metrics = _metrics(
         config, y_tr, oof, oof_cost, threshold, y_ho, p_ho, p_ho_uncal, calibrator, grade_scale
     )
+    metrics["calibration"]["cv_ece_on_oof"] = cv_ece
     rng = np.random.default_rng(config.seed)
     sample = np.sort(ids[rng.choice(idx_ho, size=min(2000, len(idx_ho)), replace=False)])
     X_sample = pd.concat(
@@ -334,6 +338,9 @@ def _metrics(config, y_tr, oof, oof_cost, threshold, y_ho, p_ho, p_ho_uncal, cal
     metrics["calibration"] = {
         "method": calibrator.method,
         "fitted_on": "out-of-fold log-odds of the training split",
+        "ece_bins": "10 equal-width probability bins, weighted by clients",
+        "asked": config.calibration,
+        "cv_ece_on_oof": {},
         "holdout_brier_before": float(np.mean((p_ho_uncal - y_ho) ** 2)),
         "holdout_brier_after": float(np.mean((p_ho - y_ho) ** 2)),
         "holdout_ece_before": expected_calibration_error(y_ho, p_ho_uncal),

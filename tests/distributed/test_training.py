@@ -40,6 +40,9 @@ def test_dask_training_follows_the_in_memory_recipe(dask_cluster, dask_dirs, das
     assert model.calibrator is not None and model.grades is not None
     assert result.metrics["holdout"]["auc"] > 0.55  # the synthetic data has signal
     assert set(result.metrics) == set(expected.metrics)
+    for part in ("oof", "holdout", "calibration"):  # the same figures recorded
+        assert set(result.metrics[part]) == set(expected.metrics[part]), part
+    assert set(model.metadata) == set(expected.model.metadata)
 
     # the artifact: saved, verified on load, scoring like the trained object
     save_model(model, tmp_path / "model")
