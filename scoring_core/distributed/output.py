@@ -25,9 +25,14 @@ __all__ = ["iter_partitions", "write_csv", "write_parquet_file", "write_parquet_
 logger = logging.getLogger(__name__)
 
 
-def iter_partitions(frame: dd.DataFrame, ahead: int = 4) -> Iterator[pd.DataFrame]:
-    """The partitions of ``frame`` in order, computed in parallel ``ahead`` at a time on the
-    current Dask client (one at a time without one): bounded memory where they are gathered."""
+def iter_partitions(frame: dd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The partitions of ``frame`` in order, computed on the current Dask client (without one,
+    all at once by the local scheduler).
+
+    All partitions are submitted in one graph, so the shuffles behind them run once (separate
+    submissions could run a shuffle again for each partition); each partition is gathered in
+    turn and released as soon as it is handed over, so only one is held here at a time.
+    """
     parts = frame.to_delayed()
     try:
         from distributed import default_client
@@ -36,17 +41,19 @@ def iter_partitions(frame: dd.DataFrame, ahead: int = 4) -> Iterator[pd.DataFram
     except (ImportError, ValueError):
         client = None
     if client is None:
-        for part in parts:
-            yield dask.compute(part)[0]
+        yield from dask.compute(*parts)
         return
-    futures = [client.compute(p) for p in parts[:ahead]]
-    for i in range(len(parts)):
-        if i + ahead < len(parts):
-            futures.append(client.compute(parts[i + ahead]))
-        result = futures[i].result()
-        futures[i].release()
-        futures[i] = None
-        yield result
+    futures = client.compute(parts)
+    try:
+        for i, future in enumerate(futures):
+            result = future.result()
+            future.release()
+            futures[i] = None
+            yield result
+    finally:
+        for future in futures:
+            if future is not None:
+                future.release()
 
 
 def write_csv(frame: dd.DataFrame, out: str | os.PathLike, prepare: Callable | None = None) -> int:
