@@ -77,6 +77,7 @@ _ENVIRONMENT_USERS = {
     "widgets/app.py": "Voilà's request environment (QUERY_STRING, VOILA_*)",
     "scoring_cli/main.py": "sets SCORING_NO_PROGRESS for --quiet (read by the library's settings)",
     "scoring_cli/commands/on_dask.py": "quiets Dask's own logging (DASK_LOGGING__DISTRIBUTED, Dask's config)",
+    "scoring_core/tracking.py": "turns MLflow's artifact progress bars off (MLflow's own variable) off a terminal",
 }
 
 
