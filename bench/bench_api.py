@@ -191,17 +191,21 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the server and its worker processes."""
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[int, float]:
+        """CPU time (user + system) so far of the server process and of each of its workers."""
         import psutil
 
         parent = psutil.Process(self.proc.pid)
-        total = 0.0
+        out = {}
         for p in [parent, *parent.children(recursive=True)]:
             try:
                 t = p.cpu_times()
             except psutil.NoSuchProcess:
                 continue
-            total += t.user + t.system
-        return total
+            out[p.pid] = t.user + t.system
+        return out
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -295,15 +299,20 @@ def main(argv=None) -> None:
             s = Server(model, data, w, tmp)
             try:
                 asyncio.run(load(s.port, ids, 3, a.concurrency))  # warm-up
-                cpu0, own0 = s.cpu_seconds(), time.process_time()
+                by0, own0 = s.cpu_by_process(), time.process_time()
                 r = asyncio.run(load(s.port, ids, a.seconds, a.concurrency))
-                cpu, own = s.cpu_seconds() - cpu0, time.process_time() - own0
+                by1, own = s.cpu_by_process(), time.process_time() - own0
+                per_process = {pid: t - by0.get(pid, 0.0) for pid, t in by1.items()}
+                cpu = sum(per_process.values())
                 n = max(1, sum(map(len, r["lat"].values())) + len(r["errors"]))
                 rows[w] = summary(r) | {
                     "cores": cpu / r["elapsed"],
                     "cpu_ms": cpu * 1000 / n,
                     "gen_cores": own / r["elapsed"],
                     "gen_ms": own * 1000 / n,
+                    # how the load spread over the processes (the busiest first): a worker that
+                    # holds most connections leaves the other core idle
+                    "spread": sorted((t / r["elapsed"] for t in per_process.values()), reverse=True),
                 }
                 if w == n_workers:
                     at = a.reload_seconds / 3
@@ -337,6 +346,8 @@ def main(argv=None) -> None:
                 f"{r['explanation_p50']:.0f} | {r['whatif_p50']:.0f} | {r['errors']} | "
                 f"{r['cores']:.2f} | {r['cpu_ms']:.1f} | {r['gen_cores']:.2f} | {r['gen_ms']:.2f} |"
             )
+        for w, r in rows.items():
+            print(f"CPU cores per process, {w} worker(s): " + ", ".join(f"{c:.2f}" for c in r["spread"]))
         one, many = rows[1], rows[n_workers]
         print()
         print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

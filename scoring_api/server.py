@@ -1,9 +1,15 @@
 """Run the API under uvicorn (what ``python -m scoring_core serve`` calls).
 
 One or several worker processes (``--workers``, ``SCORING_API_WORKERS``, default: the number
-of CPU cores) share one listening socket; each loads the model and the clients once at
-start-up. The socket is bound here, before anything starts, so a busy port or a bad
-address is a one-line error (exit code 2) and never a worker crash.
+of CPU cores); each loads the model and the clients once at start-up. The port is bound here,
+before anything starts, so a busy port or a bad address is a one-line error (exit code 2) and
+never a worker crash.
+
+With several workers, each listens on its own ``SO_REUSEPORT`` socket (where the platform has
+it), so the kernel spreads new connections evenly over the workers. With one shared socket,
+the worker that wakes first accepts every pending connection: 32 keep-alive connections opened
+together (a load balancer's pool) could all land on one worker and leave the other cores idle.
+The parent's socket reserves the port but never listens.
 
 With several workers, ``POST /model/reload`` reaches all of them: the worker that reloads
 successfully publishes a new *generation* (a small file in a directory private to this
@@ -31,6 +37,7 @@ from pathlib import Path
 
 import anyio.to_thread
 import uvicorn
+from uvicorn.supervisors.multiprocess import Process
 
 from scoring_core.errors import ScoringError
 
@@ -139,8 +146,11 @@ def worker_app():
     return GenerationSync(app, Path(generation)) if generation else app
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """The listening socket (as uvicorn binds it), or a one-line error."""
+def _bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """The listening socket (as uvicorn binds it), or a one-line error.
+
+    ``reuse_port``: bound with ``SO_REUSEPORT``, so that each worker can bind its own socket
+    to the same address (see :class:`_OwnSocketProcess`)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
@@ -148,6 +158,8 @@ def _bind(host: str, port: int) -> socket.socket:
     family = infos[0][0]
     sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind(infos[0][4])
     except OSError as exc:
@@ -159,6 +171,36 @@ def _bind(host: str, port: int) -> socket.socket:
         raise ScoringError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock.set_inheritable(True)
     return sock
+
+
+def _own_socket(shared: socket.socket) -> socket.socket:
+    """A new ``SO_REUSEPORT`` socket bound to the address of ``shared`` (in a worker)."""
+    sock = socket.socket(family=shared.family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(shared.getsockname())
+    return sock
+
+
+class _OwnSocketProcess(Process):
+    """uvicorn's worker process, serving on a ``SO_REUSEPORT`` socket of its own instead of the
+    shared one (module level: the spawned worker unpickles it)."""
+
+    def target(self, sockets: list[socket.socket] | None = None) -> None:  # pragma: no cover - child
+        own = [_own_socket(s) for s in sockets or ()]
+        for s in sockets or ():
+            s.close()
+        super().target(own)
+
+
+@contextlib.contextmanager
+def _patched(module, name: str, value):
+    saved = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, saved)
 
 
 def _preflight(model_dir: Path, data_dir: Path, *, allow_missing_tables: bool = False) -> None:
@@ -228,7 +270,8 @@ def serve(
     from uvicorn.supervisors import Multiprocess
 
     _preflight(model_dir, data_dir, allow_missing_tables=settings.allow_missing_tables)
-    sock = _bind(host, port)
+    reuse_port = hasattr(socket, "SO_REUSEPORT")
+    sock = _bind(host, port, reuse_port=reuse_port)
     runtime = Path(tempfile.mkdtemp(prefix="scoring-serve-"))
     env = {
         _ENV_MODEL: str(model_dir),
@@ -244,7 +287,13 @@ def serve(
             f"{__name__}:worker_app", factory=True, host=host, port=port, workers=workers, **common
         )
         supervisor = Multiprocess(config, sockets=[sock])
-        supervisor.run()
+        if reuse_port:  # uvicorn's supervisor makes its workers with the module's Process class
+            import uvicorn.supervisors.multiprocess as mp
+
+            with _patched(mp, "Process", _OwnSocketProcess):
+                supervisor.run()
+        else:
+            supervisor.run()
         failed = [p.pid for p in supervisor.processes if p.exitcode == 3]  # uvicorn's STARTUP_FAILURE
         if failed:
             raise ScoringError(f"API worker process(es) {failed} failed to start (see the log above)")
