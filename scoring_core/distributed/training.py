@@ -34,20 +34,20 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ..errors import ScoringError
-from ..metrics import best_threshold, classification_report, confusion_curve, threshold_metrics
-from ..model.calibration import choose_calibration, expected_calibration_error, fit_calibrator
-from ..model.grades import fit_grade_scale, grade_table
+from ..metrics import best_threshold
+from ..model.calibration import choose_calibration, fit_calibrator
+from ..model.grades import fit_grade_scale
 from ..model.imbalance import ClassWeight, parse_strategy
 from ..model.recipe import scaled_params
 from ..model.scoring import ScoringModel
-from ..model.tables import model_tables
 from ..model.training import (
     TrainConfig,
     TrainResult,
     _check_training_data,
     _class_weight,
     data_fingerprint,
-    global_importance,
+    evaluation_metrics,
+    model_metadata,
 )
 from ..model.tuning import monotone_vector
 from .features import dask_features, fit_dask_builder
@@ -228,10 +228,9 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
     p_ho_uncal = expit(raw_ho)
     frac_pos, mean_pred = calibration_curve(y_ho, p_ho, n_bins=10, strategy="quantile")
     reliability = pd.DataFrame({"mean_predicted": mean_pred, "observed_default_rate": frac_pos})
-    metrics = _metrics(
-        config, y_tr, oof, oof_cost, threshold, y_ho, p_ho, p_ho_uncal, calibrator, grade_scale
+    metrics = evaluation_metrics(
+        config, y_tr, oof, oof_cost, threshold, y_ho, p_ho, p_ho_uncal, calibrator, grade_scale, cv_ece
     )
-    metrics["calibration"]["cv_ece_on_oof"] = cv_ece
     rng = np.random.default_rng(config.seed)
     sample = np.sort(ids[rng.choice(idx_ho, size=min(2000, len(idx_ho)), replace=False)])
     X_sample = pd.concat(
@@ -242,15 +241,12 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
         name: (None if frame is None else int(frame.shape[0].compute()))
         for name, frame in tables.history.items()
     }
-    model.metadata = {
-        "model_type": "lightgbm",
-        "strategy": config.strategy,
-        "cost_weights": {"c_fn": config.c_fn, "c_fp": config.c_fp},
-        "threshold_rule": "minimum business cost on calibrated out-of-fold predictions of the training split",
-        "lightgbm_params": {k: v for k, v in params.items() if k != "monotone_constraints"},
-        "monotone_constraints": config.monotone or {},
-        "n_estimators": int(n_trees),
-        "recipe": {
+    model.metadata = model_metadata(
+        config,
+        model,
+        params=params,
+        n_trees=n_trees,
+        recipe={
             "engine": "lightgbm.dask",
             "tuned": False,
             "seeds": [config.seed],
@@ -260,26 +256,15 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
             "scorecard_share_oof_auc": {},
             "scorecard": None,
         },
-        "tables": model_tables(model),
-        "calibration": calibrator.to_dict(),
-        "grade_scale": grade_scale.to_dict(),
-        "training": {
-            "clients": int(len(y_all)),
-            "train_clients": int(len(y_tr)),
-            "holdout_clients": int(len(y_ho)),
-            "default_rate": float(y_all.mean()),
-            "folds": config.folds,
-            "seed": config.seed,
-        },
-        "data_fingerprint": data_fingerprint(
+        counts=(y_all, y_tr, y_ho),
+        fingerprint=data_fingerprint(
             {"application": labels.reset_index(drop=True), **{n: _Rows(r) for n, r in history_rows.items()}}
         ),
-        "metrics": metrics,
-        "reliability_curve": reliability.to_dict(orient="list"),
-        "threshold_curve": confusion_curve(y_tr, oof),
-        "global_importance": global_importance(model, X_sample, seed=config.seed)[:50],
-        "config": config.to_dict(),
-    }
+        metrics=metrics,
+        reliability=reliability,
+        oof=oof,
+        importance_rows=X_sample,
+    )
     del XY
     log.info(
         "trained on Dask in %.0fs: OOF AUC %.4f, hold-out AUC %.4f, threshold %.3f",
@@ -314,37 +299,3 @@ class _Rows:
 
     def __len__(self) -> int:
         return int(self.n or 0)
-
-
-def _metrics(config, y_tr, oof, oof_cost, threshold, y_ho, p_ho, p_ho_uncal, calibrator, grade_scale) -> dict:
-    """The hold-out and out-of-fold metrics, as :func:`~scoring_core.model.training.train` records them."""
-    metrics = {
-        "oof": classification_report(y_tr, oof)
-        | {"cost_at_threshold": oof_cost}
-        | {
-            "at_threshold": threshold_metrics(
-                y_tr, oof, threshold, c_fn=config.c_fn, c_fp=config.c_fp
-            ).to_dict()
-        },
-        "holdout": classification_report(y_ho, p_ho)
-        | {
-            "at_threshold": threshold_metrics(
-                y_ho, p_ho, threshold, c_fn=config.c_fn, c_fp=config.c_fp
-            ).to_dict()
-        },
-    }
-    metrics["holdout"]["cost"] = metrics["holdout"]["at_threshold"]["cost"]
-    metrics["holdout"]["ece"] = expected_calibration_error(y_ho, p_ho)
-    metrics["calibration"] = {
-        "method": calibrator.method,
-        "fitted_on": "out-of-fold log-odds of the training split",
-        "ece_bins": "10 equal-width probability bins, weighted by clients",
-        "asked": config.calibration,
-        "cv_ece_on_oof": {},
-        "holdout_brier_before": float(np.mean((p_ho_uncal - y_ho) ** 2)),
-        "holdout_brier_after": float(np.mean((p_ho - y_ho) ** 2)),
-        "holdout_ece_before": expected_calibration_error(y_ho, p_ho_uncal),
-        "holdout_ece_after": metrics["holdout"]["ece"],
-    }
-    metrics["grades"] = grade_table(grade_scale, y_ho, p_ho)
-    return metrics

@@ -52,7 +52,9 @@ __all__ = [
     "fit_model",
     "train",
     "data_fingerprint",
+    "evaluation_metrics",
     "global_importance",
+    "model_metadata",
 ]
 
 log = logging.getLogger(__name__)
@@ -278,6 +280,70 @@ def train(
     p_ho_uncal = expit(model.raw_score(X_ho))
     frac_pos, mean_pred = calibration_curve(y_ho, p_ho, n_bins=10, strategy="quantile")
     reliability = pd.DataFrame({"mean_predicted": mean_pred, "observed_default_rate": frac_pos})
+    metrics = evaluation_metrics(
+        config, y_tr, oof, oof_cost, threshold, y_ho, p_ho, p_ho_uncal, calibrator, grade_scale, cv_ece
+    )
+    steps.update(1)
+    steps.close()
+    timings["total"] = time.perf_counter() - t_start
+    model.metadata = model_metadata(
+        config,
+        model,
+        params=params,
+        n_trees=n_trees,
+        recipe={
+            "tuned": tuning is not None,
+            "seeds": fit.seeds,
+            "pruned_features": fit.pruned,
+            "trees_total": int(fit.booster.num_trees()),
+            "scorecard_share": fit.scorecard_share,
+            "scorecard_share_oof_auc": {str(k): v for k, v in fit.share_auc.items()},
+            "scorecard": None if fit.scorecard is None else fit.scorecard.to_dict(),
+        },
+        counts=(y_all, y_tr, y_ho),
+        fingerprint=data_fingerprint(tables),
+        metrics=metrics,
+        reliability=reliability,
+        oof=oof,
+        importance_rows=X_ho,
+    )
+    log.info(
+        "trained in %.0fs: OOF AUC %.4f, hold-out AUC %.4f, threshold %.3f (calibrated)",
+        timings["total"],
+        metrics["oof"]["auc"],
+        metrics["holdout"]["auc"],
+        threshold,
+    )
+    holdout_scores = pd.DataFrame({"SK_ID_CURR": X_ho.index.to_numpy(), "TARGET": y_ho, "probability": p_ho})
+    return TrainResult(
+        model=model,
+        config=config,
+        metrics=metrics,
+        oof=pd.DataFrame({"TARGET": y_tr, "probability": oof, "raw_score": raw_oof}, index=X_tr.index),
+        holdout_scores=holdout_scores,
+        tuning=tuning,
+        reliability=reliability,
+        seconds=timings,
+    )
+
+
+def evaluation_metrics(
+    config: TrainConfig,
+    y_tr: np.ndarray,
+    oof: np.ndarray,
+    oof_cost: float,
+    threshold: float,
+    y_ho: np.ndarray,
+    p_ho: np.ndarray,
+    p_ho_uncal: np.ndarray,
+    calibrator,
+    grade_scale,
+    cv_ece: Mapping | None = None,
+) -> dict:
+    """The out-of-fold and hold-out metrics a trained model records (in memory and on Dask).
+
+    ``oof`` and ``p_ho`` are calibrated probabilities, ``p_ho_uncal`` the model's own ones.
+    """
     metrics = {
         "oof": classification_report(y_tr, oof)
         | {"cost_at_threshold": oof_cost}
@@ -300,17 +366,38 @@ def train(
         "fitted_on": "out-of-fold log-odds of the training split",
         "ece_bins": "10 equal-width probability bins, weighted by clients",
         "asked": config.calibration,
-        "cv_ece_on_oof": cv_ece,
+        "cv_ece_on_oof": dict(cv_ece or {}),
         "holdout_brier_before": float(np.mean((p_ho_uncal - y_ho) ** 2)),
         "holdout_brier_after": float(np.mean((p_ho - y_ho) ** 2)),
         "holdout_ece_before": expected_calibration_error(y_ho, p_ho_uncal),
         "holdout_ece_after": metrics["holdout"]["ece"],
     }
     metrics["grades"] = grade_table(grade_scale, y_ho, p_ho)
-    steps.update(1)
-    steps.close()
-    timings["total"] = time.perf_counter() - t_start
-    model.metadata = {
+    return metrics
+
+
+def model_metadata(
+    config: TrainConfig,
+    model: ScoringModel,
+    *,
+    params: Mapping,
+    n_trees: int,
+    recipe: Mapping,
+    counts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    fingerprint: dict,
+    metrics: dict,
+    reliability: pd.DataFrame,
+    oof: np.ndarray,
+    importance_rows: pd.DataFrame,
+) -> dict:
+    """The metadata a trained model carries (in memory and on Dask: one definition).
+
+    ``counts``: the labels of all clients, of the training split and of the hold-out;
+    ``oof``: calibrated out-of-fold probabilities of the training split (threshold curve);
+    ``importance_rows``: feature rows the global importance is measured on.
+    """
+    y_all, y_tr, y_ho = counts
+    return {
         "model_type": "lightgbm",
         "strategy": config.strategy,
         "cost_weights": {"c_fn": config.c_fn, "c_fp": config.c_fp},
@@ -318,52 +405,26 @@ def train(
         "lightgbm_params": {k: v for k, v in params.items() if k != "monotone_constraints"},
         "monotone_constraints": config.monotone or {},
         "n_estimators": int(n_trees),
-        "recipe": {
-            "tuned": tuning is not None,
-            "seeds": fit.seeds,
-            "pruned_features": fit.pruned,
-            "trees_total": int(fit.booster.num_trees()),
-            "scorecard_share": fit.scorecard_share,
-            "scorecard_share_oof_auc": {str(k): v for k, v in fit.share_auc.items()},
-            "scorecard": None if fit.scorecard is None else fit.scorecard.to_dict(),
-        },
+        "recipe": dict(recipe),
         "tables": model_tables(model),
-        "calibration": calibrator.to_dict(),
-        "grade_scale": grade_scale.to_dict(),
+        "calibration": model.calibrator.to_dict(),
+        "grade_scale": model.grades.to_dict(),
         "training": {
             "clients": int(len(y_all)),
             "train_clients": int(len(y_tr)),
             "holdout_clients": int(len(y_ho)),
-            "default_rate": float(y_all.mean()),
+            "default_rate": float(np.mean(y_all)),
             "folds": config.folds,
             "seed": config.seed,
         },
-        "data_fingerprint": data_fingerprint(tables),
+        "data_fingerprint": fingerprint,
         "metrics": metrics,
         "reliability_curve": reliability.to_dict(orient="list"),
         # confusion counts of the out-of-fold predictions on a threshold grid (for threshold tuning)
         "threshold_curve": confusion_curve(y_tr, oof),
-        "global_importance": global_importance(model, X_ho, seed=config.seed)[:50],
+        "global_importance": global_importance(model, importance_rows, seed=config.seed)[:50],
         "config": config.to_dict(),
     }
-    log.info(
-        "trained in %.0fs: OOF AUC %.4f, hold-out AUC %.4f, threshold %.3f (calibrated)",
-        timings["total"],
-        metrics["oof"]["auc"],
-        metrics["holdout"]["auc"],
-        threshold,
-    )
-    holdout_scores = pd.DataFrame({"SK_ID_CURR": X_ho.index.to_numpy(), "TARGET": y_ho, "probability": p_ho})
-    return TrainResult(
-        model=model,
-        config=config,
-        metrics=metrics,
-        oof=pd.DataFrame({"TARGET": y_tr, "probability": oof, "raw_score": raw_oof}, index=X_tr.index),
-        holdout_scores=holdout_scores,
-        tuning=tuning,
-        reliability=reliability,
-        seconds=timings,
-    )
 
 
 def _select_tables(tables: Mapping[str, pd.DataFrame | None], names: list[str]) -> dict:
