@@ -63,7 +63,9 @@ PY
 if [ ! -f "$STAMP" ] && ! _extras_covered; then
     echo ">> installing the project and its dependencies into $VENV${EXTRAS:+ (extras: $EXTRAS)}"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+    # PYTHONWARNINGS: setuptools' build backend prints a generic multi-line "Editable
+    # installation" warning on every editable install; pip's errors still show
+    PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"
     touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

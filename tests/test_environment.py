@@ -120,3 +120,14 @@ def test_plotly_and_mlflow_are_extras_not_core():
         assert "mlflow" in names(extra), extra
     assert _parse(next(r for r in extras["tracking"] if r.startswith("mlflow")))[1] == ">=3.0,<4"
     assert re.search(r"^source scripts/_setup\.sh \S*tracking", (ROOT / "run.sh").read_text(), re.M)
+
+
+def test_the_dashboard_extra_brings_a_python_kernel():
+    """``run.sh`` installs ``[dashboard,tracking]`` only: Voilà needs a Python kernel to run the
+    dashboard and does not install one itself. Without ipykernel the page is a 500 "No Jupyter
+    kernel for language 'python' found" (seen from a clean clone once the core stopped pulling
+    it in)."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert "ipykernel" in {_parse(r)[0] for r in extras["dashboard"]}
+    run_sh = (ROOT / "run.sh").read_text()
+    assert re.search(r"_setup\.sh [\w,]*\bdashboard\b", run_sh), "run.sh must install the dashboard extra"
