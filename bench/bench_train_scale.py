@@ -17,6 +17,11 @@ jobs, load 5-15, the process got 0.47 core on average; ``/usr/bin/time -v``: 569
 195 s), peak RSS 5.9 GiB, OOF AUC 0.8266, hold-out 0.8215, scorecard share 0.2; batch scoring
 predict_proba 1.52x the raw booster, score_tables 0.34x.
 
+Measured again 2026-12-03 on 2 idle cores (load 0.1 at the start): train 341 s wall (5.7 min;
+features 15 s, trees by CV 59 s (310 trees), out-of-fold 211 s, final model 52 s), 170% CPU,
+peak RSS 5.9 GiB, OOF AUC 0.8262, hold-out 0.8217; predict_proba 0.81x the raw booster,
+score_tables 0.19x.
+
     python bench/bench_train_scale.py [--data-dir build/full] [--tune-budget 0] [--folds 5]
 """
 
