@@ -34,9 +34,6 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ..errors import ScoringError
-from ..metrics import best_threshold
-from ..model.calibration import choose_calibration, fit_calibrator
-from ..model.grades import fit_grade_scale
 from ..model.imbalance import ClassWeight, parse_strategy
 from ..model.recipe import scaled_params
 from ..model.scoring import ScoringModel
@@ -46,6 +43,7 @@ from ..model.training import (
     _check_training_data,
     _class_weight,
     data_fingerprint,
+    decisions_from_oof,
     evaluation_metrics,
     model_metadata,
 )
@@ -205,13 +203,7 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
         raw = _gather(XY, _Raw(booster, features, n_trees))[:, 0]
         raw_all[fold == k] = raw[fold == k]
     raw_oof = raw_all[idx_tr]
-    method, cv_ece = config.calibration, {}
-    if method == "auto":
-        method, cv_ece = choose_calibration(raw_oof, y_tr, seed=config.seed)
-    calibrator = fit_calibrator(raw_oof, y_tr, method)
-    oof = calibrator.transform(raw_oof)
-    threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
-    grade_scale = fit_grade_scale(oof, y_tr, config.grades)
+    calibrator, oof, threshold, oof_cost, grade_scale, cv_ece = decisions_from_oof(raw_oof, y_tr, config)
     timings["oof"] = time.perf_counter() - t0
 
     # 4. final booster on the whole training split

@@ -52,6 +52,7 @@ __all__ = [
     "fit_model",
     "train",
     "data_fingerprint",
+    "decisions_from_oof",
     "evaluation_metrics",
     "global_importance",
     "model_metadata",
@@ -254,13 +255,7 @@ def train(
     steps.set_postfix_str("out-of-fold predictions")
     t0 = time.perf_counter()
     raw_oof = fit.oof
-    method, cv_ece = config.calibration, {}
-    if method == "auto":
-        method, cv_ece = choose_calibration(raw_oof, y_tr, seed=config.seed)
-    calibrator = fit_calibrator(raw_oof, y_tr, method)
-    oof = calibrator.transform(raw_oof)
-    threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
-    grade_scale = fit_grade_scale(oof, y_tr, config.grades)
+    calibrator, oof, threshold, oof_cost, grade_scale, cv_ece = decisions_from_oof(raw_oof, y_tr, config)
     timings["oof"] = time.perf_counter() - t0 + fit.oof_seconds
     steps.update(1)
 
@@ -325,6 +320,23 @@ def train(
         reliability=reliability,
         seconds=timings,
     )
+
+
+def decisions_from_oof(raw_oof: np.ndarray, y_tr: np.ndarray, config: TrainConfig):
+    """Calibration, cost threshold and grade scale, all fitted on the out-of-fold log-odds of the
+    training split (in memory and on Dask: one definition).
+
+    Returns ``(calibrator, calibrated oof, threshold, oof cost, grade scale, cv_ece)``;
+    ``cv_ece`` holds the cross-validated ECE of each method when ``calibration="auto"`` chose.
+    """
+    method, cv_ece = config.calibration, {}
+    if method == "auto":
+        method, cv_ece = choose_calibration(raw_oof, y_tr, seed=config.seed)
+    calibrator = fit_calibrator(raw_oof, y_tr, method)
+    oof = calibrator.transform(raw_oof)
+    threshold, oof_cost = best_threshold(y_tr, oof, c_fn=config.c_fn, c_fp=config.c_fp)
+    grade_scale = fit_grade_scale(oof, y_tr, config.grades)
+    return calibrator, oof, threshold, oof_cost, grade_scale, cv_ece
 
 
 def evaluation_metrics(
