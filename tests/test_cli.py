@@ -151,6 +151,8 @@ def test_train_logs_to_mlflow(tmp_path, synth_dir, capsys):
     assert main(["train", "--data-dir", str(synth_dir), "--out", str(out), "--quick", "-q"]) == 0
     printed = capsys.readouterr().out
     assert "MLflow run" in printed and "registered as credit-scoring" in printed
+    # the calibration line puts the hold-out ECE next to the noise a calibrated model would show
+    assert "a perfectly calibrated model would measure about" in printed
     import mlflow
 
     runs = mlflow.search_runs(experiment_names=["credit-scoring"])

@@ -94,7 +94,9 @@ def cmd_train(args) -> int:
     print(
         f"  calibration ({cal['method']}, fitted on out-of-fold predictions), hold-out: "
         f"Brier {cal['holdout_brier_before']:.4f} -> {cal['holdout_brier_after']:.4f}, "
-        f"ECE {cal['holdout_ece_before']:.4f} -> {cal['holdout_ece_after']:.4f}"
+        f"ECE {cal['holdout_ece_before']:.4f} -> {cal['holdout_ece_after']:.4f} "
+        f"(a perfectly calibrated model would measure about {cal['holdout_ece_noise_floor']:.4f} "
+        f"on {cal['holdout_clients']:,} clients)"
     )
     print(
         "  hold-out default rate by grade: "

@@ -36,7 +36,13 @@ from ..data.schema import HISTORY_TABLES
 from ..errors import DataError, MissingTableError, ScoringError
 from ..features import FeatureBuilder
 from ..metrics import CostWeights, best_threshold, classification_report, confusion_curve, threshold_metrics
-from .calibration import CALIBRATION_METHODS, choose_calibration, expected_calibration_error, fit_calibrator
+from .calibration import (
+    CALIBRATION_METHODS,
+    choose_calibration,
+    ece_noise_floor,
+    expected_calibration_error,
+    fit_calibrator,
+)
 from .fitting import ModelFit, fit_model
 from .fitting import _class_weight as _class_weight  # used by scoring_core.distributed.training
 from .grades import fit_grade_scale, grade_table
@@ -383,6 +389,9 @@ def evaluation_metrics(
         "holdout_brier_after": float(np.mean((p_ho - y_ho) ** 2)),
         "holdout_ece_before": expected_calibration_error(y_ho, p_ho_uncal),
         "holdout_ece_after": metrics["holdout"]["ece"],
+        # what a perfectly calibrated model would measure on this many hold-out clients
+        "holdout_ece_noise_floor": ece_noise_floor(p_ho),
+        "holdout_clients": int(len(y_ho)),
     }
     metrics["grades"] = grade_table(grade_scale, y_ho, p_ho)
     return metrics

@@ -9,7 +9,12 @@ import pytest
 from scipy.special import expit, logit
 
 from scoring_core.errors import ScoringError
-from scoring_core.model.calibration import Calibrator, expected_calibration_error, fit_calibrator
+from scoring_core.model.calibration import (
+    Calibrator,
+    ece_noise_floor,
+    expected_calibration_error,
+    fit_calibrator,
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +102,18 @@ def test_training_records_the_calibration(quick_result):
     assert cal["asked"] == "sigmoid" and cal["method"] == "sigmoid" and cal["cv_ece_on_oof"] == {}
     assert "equal-width" in cal["ece_bins"]
     assert cal["holdout_brier_after"] > 0 and 0 <= cal["holdout_ece_after"] < 1
+    assert cal["holdout_clients"] == len(quick_result.holdout_scores)
+    assert cal["holdout_ece_noise_floor"] == ece_noise_floor(quick_result.holdout_scores["probability"])
+
+
+def test_ece_noise_floor_is_what_a_calibrated_model_measures():
+    rng = np.random.default_rng(3)
+    p = expit(rng.normal(-2.6, 0.8, 1000))  # about 8% defaults, as on the real hold-out
+    floor = ece_noise_floor(p)
+    measured = [expected_calibration_error(rng.random(len(p)) < p, p) for _ in range(300)]
+    # a perfectly calibrated model scores about the floor, not 0: about 0.01 on 1,000 clients
+    assert 0.006 < floor < 0.02 and abs(np.mean(measured) - floor) < 0.1 * floor
+    # and the floor falls as the hold-out grows (about as one over its square root)
+    big = expit(rng.normal(-2.6, 0.8, 16_000))
+    assert ece_noise_floor(big) < floor / 2.5
+    assert ece_noise_floor([0.0, 1.0, 1.0]) == 0.0
