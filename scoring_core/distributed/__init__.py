@@ -17,7 +17,7 @@ from ._deps import DaskNotInstalledError, require_dask
 
 require_dask()
 
-from .cluster import DaskConnectionError, dask_client  # noqa: E402
+from .cluster import DaskConnectionError, dask_client, release_worker_memory  # noqa: E402
 from .drift import dask_drift, dask_drift_from_dirs  # noqa: E402
 from .features import dask_features, fit_dask_builder, map_client_partitions  # noqa: E402
 from .output import write_csv, write_parquet_dir, write_parquet_file  # noqa: E402
@@ -40,6 +40,7 @@ __all__ = [
     "fit_dask_builder",
     "load_dask_tables",
     "map_client_partitions",
+    "release_worker_memory",
     "require_dask",
     "write_csv",
     "write_parquet_dir",

@@ -10,7 +10,7 @@ from distributed import Client, LocalCluster
 
 from ..errors import ScoringError
 
-__all__ = ["DaskConnectionError", "dask_client"]
+__all__ = ["DaskConnectionError", "dask_client", "release_worker_memory"]
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +80,32 @@ def dask_client(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _release_memory() -> int:
+    """On a worker: collect garbage, hand arrow's and the C allocator's free pages back to the
+    system. Returns the worker's resident memory after, in bytes."""
+    import ctypes
+    import gc
+
+    import psutil
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+    return psutil.Process().memory_info().rss
+
+
+def release_worker_memory(client: Client | None = None) -> dict[str, int]:
+    """Give every worker's freed memory back to the system (Dask's advice for "unmanaged
+    memory"): building features frees many large blocks that the allocators otherwise keep,
+    and a worker near its memory limit is restarted. Returns each worker's resident memory
+    after, in bytes."""
+    from distributed import get_client
+
+    client = client or get_client()
+    return client.run(_release_memory)

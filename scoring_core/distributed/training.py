@@ -26,6 +26,7 @@ import warnings
 
 import dask
 import dask.dataframe as dd
+import dask.distributed
 import numpy as np
 import pandas as pd
 from scipy.special import expit
@@ -48,6 +49,7 @@ from ..model.training import (
     model_metadata,
 )
 from ..model.tuning import monotone_vector
+from .cluster import release_worker_memory
 from .features import dask_features, fit_dask_builder
 from .tables import DaskTables
 
@@ -97,14 +99,51 @@ def _gather(frame: dd.DataFrame, func) -> np.ndarray:
     return np.concatenate(dask.compute(*parts), axis=0)
 
 
-def _fit(params: dict, n_trees: int, X: dd.DataFrame, y: dd.Series):
+def _fold_xy(frame: pd.DataFrame, k: int, features: list[str], categorical: list[int]):
+    """The training rows of one partition outside fold ``k`` (``-1``: every training row) as
+    LightGBM reads a data frame: float32 values, category codes (missing: NaN)."""
+    part = frame[(frame[_FOLD] >= 0) & (frame[_FOLD] != k)]
+    X = np.empty((len(part), len(features)), dtype=np.float32)
+    cats = set(categorical)
+    numeric = [j for j in range(len(features)) if j not in cats]
+    X[:, numeric] = part[[features[j] for j in numeric]].to_numpy(dtype=np.float32, na_value=np.nan)
+    for j in categorical:
+        codes = np.asarray(part[features[j]].array.codes)
+        X[:, j] = np.where(codes < 0, np.nan, codes)
+    return X, part[_Y].to_numpy(dtype=np.int8)
+
+
+def _fold_arrays(XY: dd.DataFrame, fold: np.ndarray, offsets: np.ndarray, k: int, features, categorical):
+    """Dask arrays of the training rows outside fold ``k``, one block per partition of ``XY``
+    (computed where the partition is). Arrays, not data frames: LightGBM turns a data frame
+    into a float64 copy of it, which at a million clients doubled a worker's memory in a fit."""
+    import dask.array as da
+
+    xs, ys = [], []
+    for i, part in enumerate(XY.to_delayed()):
+        f = fold[offsets[i] : offsets[i + 1]]
+        n = int(np.count_nonzero((f >= 0) & (f != k)))
+        if n:
+            x, y = dask.delayed(_fold_xy, nout=2)(part, k, features, categorical)
+            xs.append(da.from_delayed(x, shape=(n, len(features)), dtype=np.float32))
+            ys.append(da.from_delayed(y, shape=(n,), dtype=np.int8))
+    return da.concatenate(xs), da.concatenate(ys)
+
+
+def _fit(params: dict, n_trees: int, X, y, features: list[str], categorical: list[int], levels: list[list]):
     from lightgbm.dask import DaskLGBMClassifier
 
     model = DaskLGBMClassifier(**params, n_estimators=int(n_trees))
     with warnings.catch_warnings():  # each worker's threads are Dask's: nothing to say about it
         warnings.filterwarnings("ignore", message="Parameter (num_threads|n_jobs) will be ignored")
-        model.fit(X, y)
-    return model.to_local().booster_
+        model.fit(X, y, feature_name=features, categorical_feature=categorical)
+    booster = model.to_local().booster_
+    # the category levels behind the codes, as a booster trained on the data frame records them:
+    # data frames given to it later are converted with the same codes
+    booster.pandas_categorical = levels
+    del model
+    release_worker_memory()  # the fit's copies of its rows, before the next step
+    return booster
 
 
 def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainResult:
@@ -163,6 +202,10 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     meta = X._meta.assign(**{_Y: np.empty(0, np.int8), _FOLD: np.empty(0, np.int8)})
     XY = X.map_partitions(_attach, y_all, fold, offsets, meta=meta).persist()
+    dask.distributed.wait(XY)
+    # a fit holds its rows twice (its blocks and their concatenation) next to these features:
+    # give back what building the features freed before the first one
+    release_worker_memory()
     features = list(builder.feature_names_)
     timings["features"] = time.perf_counter() - t0
 
@@ -179,13 +222,21 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
         params |= {"monotone_constraints": mono, "monotone_constraints_method": "advanced"}
     max_rounds = 400 if config.quick else 3000
     t0 = time.perf_counter()
-    train_part = XY[XY[_FOLD] >= 0]
+    categorical = [j for j, f in enumerate(features) if isinstance(X.dtypes[f], pd.CategoricalDtype)]
+    levels = [list(X.dtypes[features[j]].categories) for j in categorical]
 
-    def rows_out(k: int):
-        part = train_part[train_part[_FOLD] != k]
-        return part[features], part[_Y]
+    def fit(n: int, k: int):
+        """A booster of ``n`` trees on the training rows outside fold ``k`` (``-1``: all)."""
+        return _fit(
+            params,
+            n,
+            *_fold_arrays(XY, fold, offsets, k, features, categorical),
+            features,
+            categorical,
+            levels,
+        )
 
-    booster0 = _fit(params, max_rounds, *rows_out(0))
+    booster0 = fit(max_rounds, 0)
     curve = _gather(XY, _Raw(booster0, features, step=_STEP))
     first = fold == 0
     aucs = [roc_auc_score(y_all[first], curve[first, j]) for j in range(curve.shape[1])]
@@ -199,7 +250,7 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
     raw_all = np.zeros(len(ids))
     raw_all[first] = curve[first, best]
     for k in range(1, config.folds):
-        booster = _fit(params, n_trees, *rows_out(k))
+        booster = fit(n_trees, k)
         raw = _gather(XY, _Raw(booster, features, n_trees))[:, 0]
         raw_all[fold == k] = raw[fold == k]
     raw_oof = raw_all[idx_tr]
@@ -208,7 +259,7 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
 
     # 4. final booster on the whole training split
     t0 = time.perf_counter()
-    final = _fit(params, n_trees, train_part[features], train_part[_Y])
+    final = fit(n_trees, -1)
     model = ScoringModel(
         builder=builder, estimator=final, threshold=threshold, calibrator=calibrator, grades=grade_scale
     )
@@ -257,7 +308,6 @@ def dask_train(tables: DaskTables, config: TrainConfig | None = None) -> TrainRe
         oof=oof,
         importance_rows=X_sample,
     )
-    del XY
     log.info(
         "trained on Dask in %.0fs: OOF AUC %.4f, hold-out AUC %.4f, threshold %.3f",
         timings["total"],
