@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -120,3 +124,85 @@ def _free_port() -> int:
 def free_port():
     """``free_port()``: a free TCP port on 127.0.0.1."""
     return _free_port
+
+
+class Server:
+    """``python -m scoring_core serve`` as users run it, in a subprocess, answering ``/health``.
+
+    Environment: the test's, with every ``SCORING_API_*`` variable of the calling shell
+    removed, then the server's key (``advisor:`` :data:`KEY`), an audit file in ``tmp``, a body
+    limit of :data:`MAX_BODY` and one OpenMP thread, then ``env`` (a value of ``None`` removes
+    the variable). Output goes to ``tmp/stderr.log``. Also a context manager (stops on exit).
+    """
+
+    KEY = "serve-test-key"
+    MAX_BODY = 1_000_000
+
+    def __init__(self, model: Path, data: Path, tmp: Path, *extra: str, env=None, timeout: float = 180):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.audit = tmp / "audit.jsonl"
+        self.stderr_path = tmp / "stderr.log"
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_API")}
+        environ.update(
+            SCORING_API_KEYS=f"advisor:{self.KEY}",
+            SCORING_API_AUDIT_LOG=str(self.audit),
+            SCORING_API_MAX_BODY_BYTES=str(self.MAX_BODY),
+            OMP_NUM_THREADS="1",
+        )
+        for k, v in (env or {}).items():
+            if v is None:
+                environ.pop(k, None)
+            else:
+                environ[k] = v
+        cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(data)]
+        cmd += ["--port", str(self.port), *extra]
+        self._err = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.DEVNULL, stderr=self._err, cwd=tmp)
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self._err.close()
+                raise RuntimeError(f"serve exited {self.proc.returncode}: {self.stderr()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"serve did not answer /health within {timeout:.0f} s: {self.stderr()[-2000:]}")
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    def rss(self) -> int:
+        """Resident memory of the server and its worker processes, in bytes."""
+        import psutil
+
+        p = psutil.Process(self.proc.pid)
+        return sum(q.memory_info().rss for q in [p, *p.children(recursive=True)])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._err.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+@pytest.fixture(scope="session")
+def serve_api():
+    """The :class:`Server` class: ``serve_api(model_dir, data_dir, tmp, *cli_args, env=...)``."""
+    return Server

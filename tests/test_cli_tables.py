@@ -120,12 +120,10 @@ def test_explain_and_drift_refuse_then_name_the_missing_table(tmp_path, bureau_m
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_refuses_then_serves_with_allow_missing_tables(
-    tmp_path, bureau_model, synth_dir, free_port, workers
+    tmp_path, bureau_model, synth_dir, free_port, workers, serve_api
 ):
     """``serve --allow-missing-tables`` (a real server process): the flag alone makes the API serve
     data lacking a table the model was trained with, which it refuses without it."""
-    import time
-
     import httpx
 
     data = _without(synth_dir, tmp_path / "data", "bureau", "bureau_balance")
@@ -156,37 +154,12 @@ def test_serve_refuses_then_serves_with_allow_missing_tables(
     )
     assert refused.returncode == 2 and "bureau" in refused.stderr, refused.stderr[-2000:]
 
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [*base, "--port", str(port), "--allow-missing-tables"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=tmp_path,
-    )
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not start in 240 s"
-            time.sleep(0.5)
+    allowed_env = {"SCORING_API_KEYS": "cli-test-key", "SCORING_API_ALLOW_MISSING_TABLES": "false"}
+    flags = ("--workers", workers, "-q", "--allow-missing-tables")
+    with serve_api(bureau_model, data, tmp_path, *flags, env=allowed_env, timeout=240) as server:
         headers = {"X-API-Key": "cli-test-key"}
-        page = httpx.get(f"http://127.0.0.1:{port}/clients", params={"limit": 2}, headers=headers, timeout=60)
+        page = httpx.get(f"{server.url}/clients", params={"limit": 2}, headers=headers, timeout=60)
         assert page.status_code == 200, page.text
         cid = page.json()["clients"][0]["client_id"]
-        score = httpx.get(f"http://127.0.0.1:{port}/clients/{cid}/score", headers=headers, timeout=60)
+        score = httpx.get(f"{server.url}/clients/{cid}/score", headers=headers, timeout=60)
         assert score.status_code == 200 and 0 <= score.json()["probability"] <= 1, score.text
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()

@@ -55,11 +55,8 @@ def test_serve_refuses_data_lacking_a_trained_table(partial, tmp_path, workers):
     assert "bureau" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_serve_allowed_to_miss_tables_scores_with_grades(
-    partial, quick_result, tmp_path, serve_api, monkeypatch
-):
-    monkeypatch.setenv("SCORING_API_ALLOW_MISSING_TABLES", "true")
-    s = serve_api(*partial, tmp_path, "--workers", "1")
+def test_serve_allowed_to_miss_tables_scores_with_grades(partial, quick_result, tmp_path, serve_api):
+    s = serve_api(*partial, tmp_path, "--workers", "1", env={"SCORING_API_ALLOW_MISSING_TABLES": "true"})
     grades = set(quick_result.model.grades.labels)
     try:
         with httpx.Client(base_url=s.url, headers={"X-API-Key": KEY}, timeout=60) as c:

@@ -8,11 +8,7 @@ second worker did reload is read from its log line (the responses cannot name a 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,50 +23,14 @@ KEY = "workers-test-key"
 PUBLISHED = "published by another worker"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(quick_result, synth_dir, tmp_path_factory):
+def server(quick_result, synth_dir, tmp_path_factory, serve_api):
     tmp = tmp_path_factory.mktemp("workers")
     model = tmp / "model"
     save_model(quick_result.model, model)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SCORING_API_KEYS": KEY,
-        "SCORING_API_AUDIT_LOG": str(tmp / "audit.jsonl"),
-        "OMP_NUM_THREADS": "1",
-    }
-    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(synth_dir)]
-    err_path = tmp / "stderr.log"
-    err = open(err_path, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", "2"], env=env, stderr=err, cwd=tmp)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, err_path.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "serve --workers 2 did not answer within 240 s"
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        yield {"url": url, "model": model, "proc": proc, "stderr": err_path}
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
-        err.close()
+    env = {"SCORING_API_KEYS": KEY, "SCORING_API_MAX_BODY_BYTES": None}
+    with serve_api(model, synth_dir, tmp, "--workers", "2", env=env, timeout=240) as s:
+        yield {"url": s.url, "model": model, "proc": s.proc, "stderr": s.stderr_path}
 
 
 def _versions(url: str, n: int) -> list[str]:

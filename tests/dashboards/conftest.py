@@ -70,7 +70,7 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 @pytest.fixture(scope="module")
-def api(synth_dir, tmp_path_factory):
+def api(synth_dir, tmp_path_factory, serve_api):
     """A quick model trained on the synthetic data, served by ``scoring_core serve``."""
     tmp = tmp_path_factory.mktemp("browser")
     # one environment for the API and Voilà, as ./run.sh has: the server's named keys and the
@@ -100,35 +100,14 @@ def api(synth_dir, tmp_path_factory):
         env={**env, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp}/mlflow.db"},
         capture_output=True,
     )
-    port = free_port()
-    log = tmp / "api.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "scoring_core",
-                "serve",
-                "--model",
-                str(model),
-                "--data-dir",
-                str(synth_dir),
-                "--port",
-                str(port),
-            ],
-            env={**env, "SCORING_API_AUDIT_LOG": str(tmp / "audit.jsonl")},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_http(f"http://127.0.0.1:{port}/health", proc, log)
-        url = f"http://127.0.0.1:{port}"
+    server_env = {
+        k: env[k] for k in ("SCORING_API_KEYS", "SCORING_API_KEY", "SCORING_NO_PROGRESS", "PYTHONUNBUFFERED")
+    }
+    with serve_api(model, synth_dir, tmp, env={**server_env, "SCORING_API_MAX_BODY_BYTES": None}) as server:
         ids = httpx.get(
-            f"{url}/clients", params={"limit": 400, "order": "id"}, headers={"X-API-Key": KEY}
+            f"{server.url}/clients", params={"limit": 400, "order": "id"}, headers={"X-API-Key": KEY}
         ).json()
-        yield {"url": url, "clients": ids["clients"], "tmp": tmp, "env": env}
-    finally:
-        stop([proc])
+        yield {"url": server.url, "clients": ids["clients"], "tmp": tmp, "env": env}
 
 
 def start_voila(api: dict, name: str, *extra: str) -> tuple[subprocess.Popen, str, Path]:

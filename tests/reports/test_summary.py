@@ -225,50 +225,20 @@ def test_api_summary(service, train_dataset, tmp_path):
     assert any(x.get("client_id") == cid and x.get("endpoint", "").endswith("/summary") for x in lines)
 
 
-def test_summary_under_serve_is_audited_and_not_cached(artifact, tmp_path):
+def test_summary_under_serve_is_audited_and_not_cached(artifact, tmp_path, serve_api):
     """Through the real server process: the page, its headers and the audit line in its file."""
-    import os
-    import signal
-    import socket
-    import time
-
     import httpx
 
     model, data = artifact
     cid = _some_client(data)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    audit = tmp_path / "audit.jsonl"
-    env = {**os.environ, "SCORING_API_KEY": f"advisor:{KEY}", "SCORING_API_AUDIT_LOG": str(audit)}
-    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(data)]
-    err = open(tmp_path / "stderr.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([*cmd, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=err)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp_path / "stderr.log").read_text()[-2000:]
-            assert time.monotonic() < deadline, "serve did not answer /health"
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+    with serve_api(model, data, tmp_path, env={"SCORING_API_KEYS": f"advisor:{KEY}"}) as server:
+        url, audit = server.url, server.audit
         r = httpx.get(
             f"{url}/clients/{cid}/summary", params={"lang": "fr"}, headers={"X-API-Key": KEY}, timeout=60
         )
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
         assert r.headers["content-type"].startswith("text/html") and f"Référence client {cid}" in r.text
         assert httpx.get(f"{url}/clients/{cid}/summary", timeout=30).status_code == 401
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        err.close()
     lines = [json.loads(x) for x in audit.read_text().splitlines() if x.strip()]
     hits = [x for x in lines if x.get("client_id") == cid and str(x.get("endpoint", "")).endswith("/summary")]
     assert hits and hits[0].get("key_id") == "advisor"

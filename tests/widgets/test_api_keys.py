@@ -9,16 +9,10 @@ serve``, a subprocess) and the dashboard's backend is built from the same enviro
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from scoring_core.model.artifact import save_model
@@ -36,52 +30,18 @@ def model_dir(quick_result, tmp_path_factory):
     return model
 
 
-@contextlib.contextmanager
-def _serve(model: Path, data: Path, tmp: Path, port: int, **env_vars: str):
-    """``python -m scoring_core serve`` with ``env_vars`` and no other SCORING_API_* variable."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCORING_API")}
-    env.update(SCORING_API_AUDIT_LOG=str(tmp / "audit.jsonl"), OMP_NUM_THREADS="1", **env_vars)
-    cmd = [sys.executable, "-m", "scoring_core", "serve", "--model", str(model), "--data-dir", str(data)]
-    err = open(tmp / "stderr.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [*cmd, "--port", str(port), "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp / "stderr.log").read_text()[-2000:]
-            assert time.monotonic() < deadline, "serve did not answer /health within 180 s"
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        yield {"url": url, "audit": tmp / "audit.jsonl", "stderr": tmp / "stderr.log"}
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        err.close()
-
-
 @pytest.fixture(scope="module")
-def api(model_dir, synth_dir, tmp_path_factory, free_port):
+def api(model_dir, synth_dir, tmp_path_factory, serve_api):
     """``serve`` with the server's named keys and the dashboard's key in its environment."""
     tmp = tmp_path_factory.mktemp("keys")
     # SCORING_API_KEY is the dashboard's: the server must not read it when SCORING_API_KEYS is set
-    with _serve(
-        model_dir, synth_dir, tmp, free_port(), SCORING_API_KEYS=NAMED_KEYS, SCORING_API_KEY=ADVISOR
-    ) as s:
+    env = {"SCORING_API_KEYS": NAMED_KEYS, "SCORING_API_KEY": ADVISOR, "SCORING_API_MAX_BODY_BYTES": None}
+    with serve_api(model_dir, synth_dir, tmp, "--workers", "1", env=env) as s:
         yield s
 
 
 def test_dashboard_backend_gets_data_with_its_key(api, monkeypatch):
-    monkeypatch.setenv("SCORING_API_URL", api["url"])
+    monkeypatch.setenv("SCORING_API_URL", api.url)
     monkeypatch.setenv("SCORING_API_KEYS", NAMED_KEYS)
     monkeypatch.setenv("SCORING_API_KEY", ADVISOR)
     backend = backend_from_env()
@@ -95,21 +55,21 @@ def test_dashboard_backend_gets_data_with_its_key(api, monkeypatch):
     deadline, lines = time.monotonic() + 15, []
     while time.monotonic() < deadline and not any(d["endpoint"] == scored for d in lines):
         time.sleep(0.1)
-        text = api["audit"].read_text() if api["audit"].exists() else ""
+        text = api.audit.read_text() if api.audit.exists() else ""
         lines = [json.loads(x) for x in text.splitlines(keepends=True) if x.endswith("\n")]
     assert any(d["endpoint"] == scored for d in lines)
     assert {d["key_id"] for d in lines if d["endpoint"] == scored} == {"advisor"}
-    assert "deprecated" not in api["stderr"].read_text()  # the server read SCORING_API_KEYS
+    assert "deprecated" not in api.stderr()  # the server read SCORING_API_KEYS
 
 
 def test_every_named_key_is_accepted_and_a_list_is_not_a_client_key(api, monkeypatch):
-    ops = HttpBackend(api["url"], OPS)
+    ops = HttpBackend(api.url, OPS)
     assert ops.portfolio(limit=1)["clients"]
     with pytest.raises(BackendError, match="refused the API key") as exc:
-        HttpBackend(api["url"], "not-a-key").portfolio(limit=1)
+        HttpBackend(api.url, "not-a-key").portfolio(limit=1)
     assert exc.value.status == 401
     # the old set-up (the server's list given to the dashboard) is named, not a 401
-    monkeypatch.setenv("SCORING_API_URL", api["url"])
+    monkeypatch.setenv("SCORING_API_URL", api.url)
     monkeypatch.setenv("SCORING_API_KEY", NAMED_KEYS)
     with pytest.raises(BackendError, match="SCORING_API_KEY holds several keys.*SCORING_API_KEYS"):
         backend_from_env()
@@ -119,13 +79,14 @@ def test_every_named_key_is_accepted_and_a_list_is_not_a_client_key(api, monkeyp
     assert backend_from_env().portfolio(limit=1)["clients"]
 
 
-def test_serve_with_the_old_name(model_dir, synth_dir, tmp_path, free_port):
+def test_serve_with_the_old_name(model_dir, synth_dir, tmp_path, serve_api):
     """A server configured as before the split (its keys in SCORING_API_KEY) still serves them,
     and says the name is deprecated in its log."""
-    with _serve(model_dir, synth_dir, tmp_path, free_port(), SCORING_API_KEY=NAMED_KEYS) as old:
+    env = {"SCORING_API_KEYS": None, "SCORING_API_KEY": NAMED_KEYS, "SCORING_API_MAX_BODY_BYTES": None}
+    with serve_api(model_dir, synth_dir, tmp_path, "--workers", "1", env=env) as old:
         for key in (ADVISOR, OPS):
-            assert HttpBackend(old["url"], key).portfolio(limit=1)["clients"]
-        assert "SCORING_API_KEY as the server's keys is deprecated" in old["stderr"].read_text()
+            assert HttpBackend(old.url, key).portfolio(limit=1)["clients"]
+        assert "SCORING_API_KEY as the server's keys is deprecated" in old.stderr()
 
 
 def test_the_old_server_name_still_works_with_a_warning(monkeypatch, tmp_path, caplog):
