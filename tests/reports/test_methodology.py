@@ -86,6 +86,10 @@ def test_report_renders_the_run_numbers_and_the_fairness_check(tmp_path, model_d
     assert re.search(r"disparate-impact ratio <strong>\d\.\d\d</strong>", html)
     assert "approval_rate" in html and "25-34" in html
     assert "Limits and possible improvements" in html
+    # the probabilities are calibrated, and the note says so with the model's own figures
+    cal = meta["metrics"]["calibration"]
+    assert f"calibrated ({cal['method']}) on the out-of-fold predictions" in html
+    assert f"{cal['holdout_ece_after']:.4f} after" in html and "would need calibrating" not in html
     # no code shown, figures embedded with plotly.js (works offline)
     assert "fairness_table(" not in html and "import pandas" not in html
     assert html.count('class="plotly-graph-div"') >= 4
