@@ -21,7 +21,7 @@ from scoring_core.errors import ScoringError
 from scoring_core.io import atomic_path
 from scoring_core.settings import get_settings
 
-__all__ = ["ReportError", "methodology_template", "render_methodology"]
+__all__ = ["ReportError", "calibration_statement", "methodology_template", "render_methodology"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,32 @@ _TEMPLATE = "methodology.ipynb"
 
 class ReportError(ScoringError):
     """A report that cannot be produced (missing extra, failed notebook, bad output path)."""
+
+
+def calibration_statement(metrics: dict) -> str:
+    """The note's sentence on what the probabilities mean, from a trained model's ``metrics``:
+    how they were calibrated and the hold-out Brier score and ECE before and after, next to the
+    ECE a perfectly calibrated model would measure on as many clients."""
+    cal = metrics.get("calibration") or {}
+    if not cal or cal.get("method") in (None, "none"):
+        return (
+            f"**Calibration.** Brier score {metrics['holdout']['brier']:.4f} on the hold-out clients; the "
+            "probabilities are not calibrated and would need calibrating before being read as default rates."
+        )
+    floor = cal.get("holdout_ece_noise_floor")
+    return (
+        f"**Calibration.** The probabilities are calibrated ({cal['method']}) on the out-of-fold predictions "
+        f"of the training clients. On the hold-out clients: Brier {cal['holdout_brier_before']:.4f} before, "
+        f"{cal['holdout_brier_after']:.4f} after; expected calibration error {cal['holdout_ece_before']:.4f} "
+        f"before, {cal['holdout_ece_after']:.4f} after"
+        + (
+            f" (a perfectly calibrated model would itself measure about {floor:.4f} on "
+            f"{cal['holdout_clients']:,} clients: smaller differences are noise)."
+            if floor is not None
+            else "."
+        )
+        + " Explanations are exact on the model's log-odds, before calibration."
+    )
 
 
 def methodology_template() -> Path:
