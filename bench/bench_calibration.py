@@ -45,7 +45,7 @@ from scipy.special import expit
 from sklearn.model_selection import StratifiedKFold
 
 from scoring_core.data import load_dataset
-from scoring_core.model.calibration import expected_calibration_error, fit_calibrator
+from scoring_core.model.calibration import ece_noise_floor, expected_calibration_error, fit_calibrator
 from scoring_core.model.training import TrainConfig, train
 
 DEFAULT_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "home-credit-sample"
@@ -55,12 +55,6 @@ def ece_quantile(y, p, n_bins: int = 10) -> float:
     """ECE over ``n_bins`` equal-count bins."""
     order = np.argsort(p, kind="stable")
     return float(sum(len(b) / len(p) * abs(y[b].mean() - p[b].mean()) for b in np.array_split(order, n_bins)))
-
-
-def ece_floor(p, draws: int = 500, seed: int = 0) -> float:
-    """Mean ECE (equal-width bins) of ``p`` against outcomes drawn from ``p`` itself."""
-    rng = np.random.default_rng(seed)
-    return float(np.mean([expected_calibration_error(rng.random(len(p)) < p, p) for _ in range(draws)]))
 
 
 def client_tables(tables: dict, ids) -> dict:
@@ -107,7 +101,7 @@ def cross_fit(tables: dict, repeats: int, calibration: str) -> None:
             p = np.concatenate(parts)
             row = {
                 "repeat": r, "method": method, "brier": float(np.mean((p - y) ** 2)),
-                "ece": expected_calibration_error(y, p), "ece_q": ece_quantile(y, p), "floor": ece_floor(p),
+                "ece": expected_calibration_error(y, p), "ece_q": ece_quantile(y, p), "floor": ece_noise_floor(p, draws=500),
                 "mean_p": float(p.mean()), "rate": float(y.mean()),
             }  # fmt: skip
             summary.append(row)
@@ -173,7 +167,7 @@ def main(argv=None) -> None:
                 "brier": float(np.mean((p - y) ** 2)),
                 "ece": expected_calibration_error(y, p),
                 "ece_q": ece_quantile(y, p),
-                "floor": ece_floor(p),
+                "floor": ece_noise_floor(p, draws=500),
                 "mean_p": float(p.mean()),
                 "rate": float(y.mean()),
             }
@@ -190,7 +184,7 @@ def main(argv=None) -> None:
         y, p = np.concatenate(ys), np.concatenate(ps)
         print(
             f"  {method:9s} Brier {np.mean((p - y) ** 2):.5f}  ECE {expected_calibration_error(y, p):.4f}  "
-            f"ECE-q {ece_quantile(y, p):.4f}  floor {ece_floor(p):.4f}"
+            f"ECE-q {ece_quantile(y, p):.4f}  floor {ece_noise_floor(p, draws=500):.4f}"
         )
     print("\nmean over seeds:")
     for method in ("none", "sigmoid", "isotonic", "train"):

@@ -6,7 +6,7 @@ import sys
 
 from scoring_core.errors import ScoringError
 
-from ._common import warn_missing_tables
+from ._common import print_scored, warn_missing_tables
 
 __all__ = ["cmd_score", "cmd_explain", "cmd_summary", "cmd_serve"]
 
@@ -36,11 +36,7 @@ def cmd_score(args) -> int:
     with atomic_path(args.out, suffix=".csv") as tmp:
         scores.to_csv(tmp, index=False)
     refused = (scores["decision"] == "refuse").mean()
-    print(
-        f"scored {len(scores):,} clients of application_{which} with model {model.version}: "
-        f"{refused:.1%} refused at threshold {model.threshold:.4f}; wrote {args.out}"
-        + (f"; missing tables: {', '.join(missing)}" if missing else "")
-    )
+    print_scored(len(scores), which, model, refused, args.out, missing)
     return 0
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from scoring_core.errors import ScoringError
 
-from ._common import warn_missing_tables
+from ._common import print_scored, warn_missing_tables
 
 __all__ = ["add_dask_option", "dask_session", "cmd_features", "cmd_score", "drift_report", "train_run"]
 
@@ -118,11 +118,7 @@ def cmd_score(args) -> int:
         else:
             write_parquet_dir(scores, args.out)
             refused = int((scores["decision"] == "refuse").sum().compute())
-    print(
-        f"scored {n:,} clients of application_{which} with model {model.version}: "
-        f"{refused / n:.1%} refused at threshold {model.threshold:.4f}; wrote {args.out} (Dask)"
-        + (f"; missing tables: {', '.join(missing)}" if missing else "")
-    )
+    print_scored(n, which, model, refused / n, args.out, missing, how=" (Dask)")
     return 0
 
 

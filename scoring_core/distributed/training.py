@@ -42,7 +42,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from ..errors import ScoringError
 from ..model.imbalance import ClassWeight, parse_strategy
 from ..model.recipe import scaled_params
-from ..model.scoring import ScoringModel
+from ..model.scoring import ScoringModel, lightgbm_matrix
 from ..model.training import (
     TrainConfig,
     TrainResult,
@@ -106,15 +106,12 @@ def _gather(frame: dd.DataFrame, func) -> np.ndarray:
 
 def _fold_xy(frame: pd.DataFrame, k: int, features: list[str], categorical: list[int]):
     """The training rows of one partition outside fold ``k`` (``-1``: every training row) as
-    LightGBM reads a data frame: float32 values, category codes (missing: NaN)."""
+    LightGBM reads a data frame: float32 values, category codes (missing: NaN). The features
+    are the partition's first columns (:func:`_attach` appends the label and the fold)."""
     part = frame[(frame[_FOLD] >= 0) & (frame[_FOLD] != k)]
-    X = np.empty((len(part), len(features)), dtype=np.float32)
     cats = set(categorical)
-    numeric = [j for j in range(len(features)) if j not in cats]
-    X[:, numeric] = part[[features[j] for j in numeric]].to_numpy(dtype=np.float32, na_value=np.nan)
-    for j in categorical:
-        codes = np.asarray(part[features[j]].array.codes)
-        X[:, j] = np.where(codes < 0, np.nan, codes)
+    numeric = np.array([j for j in range(len(features)) if j not in cats], dtype=np.intp)
+    X = lightgbm_matrix(part, features, categorical, numeric, dtype=np.float32)
     return X, part[_Y].to_numpy(dtype=np.int8)
 
 

@@ -12,7 +12,7 @@ from ..features import FeatureBuilder
 from .calibration import Calibrator
 from .grades import GradeScale
 
-__all__ = ["ScoringModel", "APPROVE", "REFUSE"]
+__all__ = ["ScoringModel", "APPROVE", "REFUSE", "lightgbm_matrix"]
 
 APPROVE = "approve"
 REFUSE = "refuse"
@@ -71,19 +71,12 @@ class ScoringModel:
         costs milliseconds per call), else the data frame itself."""
         if not self._codes_match():
             return X
-        cats = self._category_columns
-        mat = np.empty((len(X), X.shape[1]), dtype=np.float64)
-        num_idx = self._numeric_idx
         # the builder puts the categories first: the numeric columns are then one slice (a view,
         # where a list of positions copies the frame: milliseconds for one row of 400 columns)
         contiguous = getattr(self, "_numeric_slice", None)
-        cols = num_idx if contiguous is None else contiguous
-        mat[:, num_idx] = X.iloc[:, cols].to_numpy(dtype=np.float64, na_value=np.nan)
-        names = self.feature_names
-        for j in cats:  # by name: a third of the cost of a positional column lookup
-            codes = np.asarray(X[names[j]].array.codes)
-            mat[:, j] = np.where(codes < 0, np.nan, codes)
-        return mat
+        return lightgbm_matrix(
+            X, self.feature_names, self._category_columns, self._numeric_idx, numeric_cols=contiguous
+        )
 
     def _codes_match(self) -> bool:
         cached = getattr(self, "_match", None)
@@ -150,3 +143,19 @@ class ScoringModel:
                 "grade": self.grade(proba),
             }
         )
+
+
+def lightgbm_matrix(X: pd.DataFrame, names, categorical, numeric, *, numeric_cols=None, dtype=np.float64):
+    """The first ``len(names)`` columns of ``X`` (the features ``names``) as LightGBM reads that
+    data frame: floats, the category columns (positions ``categorical``) as their codes, a
+    missing code as NaN. ``numeric``: positions of the other columns; ``numeric_cols``: the same
+    as a slice, which selects without copying the frame. One definition for the matrices
+    boosters are trained on and those they score."""
+    mat = np.empty((len(X), len(names)), dtype=dtype)
+    mat[:, numeric] = X.iloc[:, numeric if numeric_cols is None else numeric_cols].to_numpy(
+        dtype=dtype, na_value=np.nan
+    )
+    for j in categorical:  # by name: a third of the cost of a positional column lookup
+        codes = np.asarray(X[names[j]].array.codes)
+        mat[:, j] = np.where(codes < 0, np.nan, codes)
+    return mat
