@@ -3,6 +3,7 @@ the true outcome; through the CLI (a real process, HTML and PDF) and the API."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -21,11 +22,18 @@ from scoring_core.service import ScoringService
 from scoring_reports.summary import find_chromium, render_summary, summary_content, write_summary
 
 KEY = "summary-key"
+#: a model version whose time part looks like a client reference (saved at 10:06:06)
+VERSION = "20261202-100606-0123abcd"
 
 
 @pytest.fixture(scope="module")
 def service(quick_result, train_dataset):
-    return ScoringService(quick_result.model, train_dataset)
+    # a model of its own: saving the shared ``quick_result.model`` elsewhere stamps a version
+    # (creation time) on it, and the page would change with the order the tests ran in
+    model = dataclasses.replace(
+        quick_result.model, metadata={**quick_result.model.metadata, "model_version": VERSION}
+    )
+    return ScoringService(model, train_dataset)
 
 
 def _refused(service) -> int:
@@ -90,13 +98,16 @@ def test_approved_client_summary(service):
     assert "Your application is approved." in page and "Nothing: your application is approved" in page
 
 
-def test_no_other_client_and_no_outcome(service, quick_result, train_tables):
+def test_no_other_client_and_no_outcome(service, train_tables):
     cid = _refused(service)
     page = render_summary(service, cid, "en")
     assert "TARGET" not in page
     for word in ("defaulted", "repaid the", "outcome", "true label"):
         assert word not in page.lower()
-    ids = set(re.findall(r"\b1\d{5}\b", _text(page)))
+    text = _text(page)
+    assert f"Scoring model {VERSION}" in text
+    # client references are 1xxxxx; the model's version (which holds its creation time) is not one
+    ids = set(re.findall(r"\b1\d{5}\b", text.replace(VERSION, "")))
     assert ids == {str(cid)}
     # the page is the same whatever the client's true outcome
     apps = train_tables["application"].copy()
@@ -106,7 +117,7 @@ def test_no_other_client_and_no_outcome(service, quick_result, train_tables):
         None,
         {"application_train": apps, **{k: v for k, v in train_tables.items() if k != "application"}},
     )
-    other = ScoringService(quick_result.model, flipped)
+    other = ScoringService(service.model, flipped)
     from datetime import UTC, datetime
 
     now = datetime(2026, 1, 2, tzinfo=UTC)
