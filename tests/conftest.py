@@ -130,13 +130,11 @@ class Server:
     """``python -m scoring_core serve`` as users run it, in a subprocess, answering ``/health``.
 
     Environment: the test's, with every ``SCORING_API_*`` variable of the calling shell
-    removed, then the server's key (``advisor:`` :data:`KEY`), an audit file in ``tmp``, a body
-    limit of :data:`MAX_BODY` and one OpenMP thread, then ``env`` (a value of ``None`` removes
-    the variable). Output goes to ``tmp/stderr.log``. Also a context manager (stops on exit).
+    removed, then the server's key (``advisor:`` :data:`KEY`), an audit file in ``tmp`` and one
+    OpenMP thread, then ``env`` (a value of ``None`` removes the variable). Output goes to ``tmp/stderr.log``. Also a context manager (stops on exit).
     """
 
     KEY = "serve-test-key"
-    MAX_BODY = 1_000_000
 
     def __init__(self, model: Path, data: Path, tmp: Path, *extra: str, env=None, timeout: float = 180):
         self.port = _free_port()
@@ -147,7 +145,6 @@ class Server:
         environ.update(
             SCORING_API_KEYS=f"advisor:{self.KEY}",
             SCORING_API_AUDIT_LOG=str(self.audit),
-            SCORING_API_MAX_BODY_BYTES=str(self.MAX_BODY),
             OMP_NUM_THREADS="1",
         )
         for k, v in (env or {}).items():

@@ -19,7 +19,7 @@ from scoring_core.model.artifact import save_model
 
 SECRET_IN_QUERY = "qs-secret-never-logged"
 KEY = "serve-test-key"  # conftest.Server.KEY
-MAX_BODY = 1_000_000  # conftest.Server.MAX_BODY
+MAX_BODY = 1_000_000  # the server's body limit (its own default is 4 MiB)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,9 @@ def artifact(quick_result, synth_dir, tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def server(artifact, tmp_path_factory, serve_api):
-    assert (serve_api.KEY, serve_api.MAX_BODY) == (KEY, MAX_BODY)
-    s = serve_api(*artifact, tmp_path_factory.mktemp("serve"), "--workers", "1")
+    assert serve_api.KEY == KEY
+    env = {"SCORING_API_MAX_BODY_BYTES": str(MAX_BODY)}
+    s = serve_api(*artifact, tmp_path_factory.mktemp("serve"), "--workers", "1", env=env)
     yield s
     s.stop()
 

@@ -28,7 +28,7 @@ def server(quick_result, synth_dir, tmp_path_factory, serve_api):
     tmp = tmp_path_factory.mktemp("workers")
     model = tmp / "model"
     save_model(quick_result.model, model)
-    env = {"SCORING_API_KEYS": KEY, "SCORING_API_MAX_BODY_BYTES": None}
+    env = {"SCORING_API_KEYS": KEY}
     with serve_api(model, synth_dir, tmp, "--workers", "2", env=env, timeout=240) as s:
         yield {"url": s.url, "model": model, "proc": s.proc, "stderr": s.stderr_path}
 

@@ -103,7 +103,7 @@ def api(synth_dir, tmp_path_factory, serve_api):
     server_env = {
         k: env[k] for k in ("SCORING_API_KEYS", "SCORING_API_KEY", "SCORING_NO_PROGRESS", "PYTHONUNBUFFERED")
     }
-    with serve_api(model, synth_dir, tmp, env={**server_env, "SCORING_API_MAX_BODY_BYTES": None}) as server:
+    with serve_api(model, synth_dir, tmp, env=server_env) as server:
         ids = httpx.get(
             f"{server.url}/clients", params={"limit": 400, "order": "id"}, headers={"X-API-Key": KEY}
         ).json()

@@ -35,7 +35,7 @@ def api(model_dir, synth_dir, tmp_path_factory, serve_api):
     """``serve`` with the server's named keys and the dashboard's key in its environment."""
     tmp = tmp_path_factory.mktemp("keys")
     # SCORING_API_KEY is the dashboard's: the server must not read it when SCORING_API_KEYS is set
-    env = {"SCORING_API_KEYS": NAMED_KEYS, "SCORING_API_KEY": ADVISOR, "SCORING_API_MAX_BODY_BYTES": None}
+    env = {"SCORING_API_KEYS": NAMED_KEYS, "SCORING_API_KEY": ADVISOR}
     with serve_api(model_dir, synth_dir, tmp, "--workers", "1", env=env) as s:
         yield s
 
@@ -82,7 +82,7 @@ def test_every_named_key_is_accepted_and_a_list_is_not_a_client_key(api, monkeyp
 def test_serve_with_the_old_name(model_dir, synth_dir, tmp_path, serve_api):
     """A server configured as before the split (its keys in SCORING_API_KEY) still serves them,
     and says the name is deprecated in its log."""
-    env = {"SCORING_API_KEYS": None, "SCORING_API_KEY": NAMED_KEYS, "SCORING_API_MAX_BODY_BYTES": None}
+    env = {"SCORING_API_KEYS": None, "SCORING_API_KEY": NAMED_KEYS}
     with serve_api(model_dir, synth_dir, tmp_path, "--workers", "1", env=env) as old:
         for key in (ADVISOR, OPS):
             assert HttpBackend(old.url, key).portfolio(limit=1)["clients"]
