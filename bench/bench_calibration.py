@@ -40,11 +40,11 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from scipy.special import expit
 from sklearn.model_selection import StratifiedKFold
 
 from scoring_core.data import load_dataset
+from scoring_core.features.store import HistoryStore
 from scoring_core.model.calibration import ece_noise_floor, expected_calibration_error, fit_calibrator
 from scoring_core.model.training import TrainConfig, train
 
@@ -57,19 +57,8 @@ def ece_quantile(y, p, n_bins: int = 10) -> float:
     return float(sum(len(b) / len(p) * abs(y[b].mean() - p[b].mean()) for b in np.array_split(order, n_bins)))
 
 
-def client_tables(tables: dict, ids) -> dict:
-    """The tables restricted to the clients ``ids`` (their application and history rows)."""
-    ids = pd.Index(ids)
-    out = {}
-    for name, df in tables.items():
-        out[name] = df if df is None or "SK_ID_CURR" not in df.columns else df[df["SK_ID_CURR"].isin(ids)]
-    if out.get("bureau_balance") is not None and out.get("bureau") is not None:
-        bb = out["bureau_balance"]
-        out["bureau_balance"] = bb[bb["SK_ID_BUREAU"].isin(out["bureau"]["SK_ID_BUREAU"])]
-    return out
-
-
 def cross_fit(tables: dict, repeats: int, calibration: str) -> None:
+    store = HistoryStore(tables)  # each client's rows of every table
     apps = tables["application"]
     ids, y_all = apps["SK_ID_CURR"].to_numpy(), apps["TARGET"].to_numpy()
     print(
@@ -82,12 +71,12 @@ def cross_fit(tables: dict, repeats: int, calibration: str) -> None:
         outer = StratifiedKFold(5, shuffle=True, random_state=1000 + r)
         for k, (tr, te) in enumerate(outer.split(ids, y_all)):
             result = train(
-                client_tables(tables, ids[tr]),
+                store.client_tables(ids[tr]),
                 TrainConfig(seed=r * 5 + k, holdout=0.05, calibration=calibration),
                 progress=False,
             )
             model = result.model
-            X_te = model.features(client_tables(tables, ids[te])).loc[ids[te]]
+            X_te = model.features(store.client_tables(ids[te])).loc[ids[te]]
             raw = model.raw_score(X_te)
             ys.append(y_all[te])
             ps["none"].append(expit(raw))
